@@ -1,0 +1,13 @@
+# Warning and sanitizer flags shared by every target the project builds.
+add_library(asyncsql_build_flags INTERFACE)
+target_compile_options(asyncsql_build_flags INTERFACE -Wall -Wextra -Wpedantic
+  # Designated initializers leave members to their defaults on purpose.
+  -Wno-missing-field-initializers)
+if(ASYNCSQL_WARNINGS_AS_ERRORS)
+  target_compile_options(asyncsql_build_flags INTERFACE -Werror)
+endif()
+if(ASYNCSQL_SANITIZE)
+  target_compile_options(asyncsql_build_flags INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(asyncsql_build_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,20 @@
+#pragma once
+// The whole public API in one include.
+
+#include "asyncsql/engine/connection.hpp"
+#include "asyncsql/engine/engine.hpp"
+#include "asyncsql/engine/events.hpp"
+#include "asyncsql/engine/execution_options.hpp"
+#include "asyncsql/engine/transaction.hpp"
+#include "asyncsql/error.hpp"
+#include "asyncsql/log.hpp"
+#include "asyncsql/pool/pool_status.hpp"
+#include "asyncsql/result/result.hpp"
+#include "asyncsql/result/row.hpp"
+#include "asyncsql/result/stream_result.hpp"
+#include "asyncsql/sql/compiled_sql.hpp"
+#include "asyncsql/sql/params.hpp"
+#include "asyncsql/types/datetime.hpp"
+#include "asyncsql/types/value.hpp"
+#include "asyncsql/url/engine_options.hpp"
+#include "asyncsql/url/url.hpp"

@@ -1,0 +1,67 @@
+#pragma once
+// Engine: a URL, its options, a dialect and a connection pool. Create one per
+// database and keep it for the life of the program; call dispose() at the end.
+//
+// An Engine is bound to the executor of the first coroutine that uses it;
+// every later use must run on that executor. Copies share one engine.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "asyncsql/engine/connection.hpp"
+#include "asyncsql/engine/events.hpp"
+#include "asyncsql/pool/pool_status.hpp"
+#include "asyncsql/url/engine_options.hpp"
+#include "asyncsql/url/url.hpp"
+
+namespace asyncsql {
+
+namespace detail {
+struct EngineState;
+}
+
+class Engine {
+public:
+    Engine() = default;
+    explicit Engine(std::shared_ptr<detail::EngineState> state) noexcept : state_(std::move(state)) {}
+
+    // Checks a connection out of the pool. `label` names the holder in pool
+    // statistics and in the TimeoutError raised when the pool is exhausted.
+    boost::asio::awaitable<Connection> connect(std::string label = {});
+
+    // Checks out a connection, runs fn(connection) in a transaction, commits
+    // or rolls back, and returns the connection.
+    template <class F>
+    boost::asio::awaitable<detail::awaited_t<F, Connection&>> transaction(F fn) {
+        Connection connection = co_await connect();
+        co_return co_await connection.transaction(std::move(fn));
+    }
+
+    // Closes idle connections now and every other one when it is returned.
+    boost::asio::awaitable<void> dispose();
+
+    PoolStatus pool_status() const;
+    Events& events();
+    const Url& url() const;
+    const EngineOptions& options() const;
+    std::string_view dialect_name() const;
+
+    explicit operator bool() const noexcept { return state_ != nullptr; }
+
+private:
+    std::shared_ptr<detail::EngineState> state_;
+};
+
+// Parses the URL (ArgumentError on any bad part) and checks every option;
+// connects nothing until the first connect(). `options` are applied after
+// the URL's query options, as if appended to it.
+Engine create_engine(std::string_view url,
+                     const std::vector<std::pair<std::string, std::string>>& options = {});
+Engine create_engine(const Url& url, EngineOptions options);
+
+}  // namespace asyncsql

@@ -1,0 +1,44 @@
+#pragma once
+// Engine events, as SQLAlchemy's event API: listeners are plain callbacks run
+// on the engine's executor, in the order they were added. A listener that
+// throws is logged and otherwise ignored. Add listeners before first use.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace asyncsql {
+
+class Error;
+
+struct StatementEvent {
+    std::uint64_t connection_id = 0;
+    std::string_view sql;
+    std::size_t parameter_sets = 0;
+};
+
+struct StatementDoneEvent {
+    StatementEvent statement;
+    std::chrono::steady_clock::duration elapsed{};
+    std::int64_t rowcount = -1;  // rows changed, -1 when unknown
+    std::size_t rows = 0;        // rows returned (buffered results)
+};
+
+struct ErrorEvent {
+    StatementEvent statement;
+    const Error& error;
+};
+
+struct Events {
+    std::vector<std::function<void(std::uint64_t connection_id)>> connect;
+    std::vector<std::function<void(std::uint64_t connection_id)>> checkout;
+    std::vector<std::function<void(std::uint64_t connection_id)>> checkin;
+    std::vector<std::function<void(const StatementEvent&)>> before_execute;
+    std::vector<std::function<void(const StatementDoneEvent&)>> after_execute;
+    std::vector<std::function<void(const ErrorEvent&)>> handle_error;
+};
+
+}  // namespace asyncsql

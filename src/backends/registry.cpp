@@ -1,0 +1,17 @@
+#include "backends/backend.hpp"
+
+#include <string>
+
+#include "asyncsql/error.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
+
+namespace asyncsql::backends {
+
+const Backend& find_backend(std::string_view dialect_name) {
+    if (dialect_name == "sqlite") return sqlite::backend();
+    throw ArgumentError("no backend for dialect '" + std::string(dialect_name) +
+                            "' in this build; available: sqlite",
+                        ErrorKind::not_supported);
+}
+
+}  // namespace asyncsql::backends

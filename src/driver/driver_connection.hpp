@@ -1,0 +1,78 @@
+#pragma once
+// The contract every backend's native connection fulfils. The engine and the
+// pool only see this interface; each backend implements it in
+// src/backends/<name>/driver/.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "asyncsql/result/row.hpp"
+#include "asyncsql/types/value.hpp"
+
+namespace asyncsql::driver {
+
+namespace asio = boost::asio;
+
+enum class TransactionState {
+    idle,     // no transaction open
+    active,   // inside a transaction
+    failed,   // inside a transaction that must be rolled back
+    unknown,  // an operation was interrupted; only a reset tells
+};
+
+// One statement run, with everything the engine wants sent in the same round
+// trip (or worker hand-off): transaction-control statements first, then the
+// statement once per parameter set.
+struct ExecuteRequest {
+    std::span<const std::string> prelude;  // BEGIN, SAVEPOINT ..., no results read
+    std::string_view sql;
+    std::span<const std::vector<Value>> parameter_sets;  // at least one (may be empty)
+};
+
+struct ExecuteOutcome {
+    std::shared_ptr<RowSet> rows;   // null when the statement returns no rows
+    std::int64_t rows_affected = -1;
+    std::optional<std::int64_t> last_insert_id;
+};
+
+// A statement whose rows are read in batches; the connection is busy until
+// the cursor is exhausted or closed.
+class Cursor {
+public:
+    virtual ~Cursor() = default;
+    virtual std::shared_ptr<const Columns> columns() const = 0;
+    // Up to `max_rows` rows; an empty set means the end.
+    virtual asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) = 0;
+    virtual asio::awaitable<void> close() = 0;
+};
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+
+    virtual asio::awaitable<ExecuteOutcome> execute(const ExecuteRequest& request) = 0;
+    virtual asio::awaitable<std::unique_ptr<Cursor>> open_cursor(const ExecuteRequest& request) = 0;
+    // Round trip that proves the connection works; throws on failure.
+    virtual asio::awaitable<void> ping() = 0;
+    // Best effort, never throws; the connection is unusable afterwards.
+    virtual asio::awaitable<void> close() noexcept = 0;
+
+    // Asks the server to stop the running statement (thread-safe, no wait);
+    // the running operation then fails with ErrorKind::cancelled.
+    virtual void cancel() noexcept = 0;
+
+    virtual TransactionState transaction_state() const noexcept = 0;
+    // False once the connection is broken and must be discarded.
+    virtual bool usable() const noexcept = 0;
+};
+
+}  // namespace asyncsql::driver

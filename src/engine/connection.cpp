@@ -1,0 +1,172 @@
+#include "asyncsql/engine/connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "asyncsql/error.hpp"
+#include "engine/connection_state.hpp"
+
+namespace asyncsql {
+
+namespace {
+
+detail::ConnectionState& open_state(const std::shared_ptr<detail::ConnectionState>& state) {
+    if (!state || state->closed)
+        throw ResourceClosedError("this connection is closed; check out a new one from the engine",
+                                  ErrorKind::resource_closed);
+    return *state;
+}
+
+Result to_result(driver::ExecuteOutcome outcome) {
+    return Result(std::move(outcome.rows), outcome.rows_affected, outcome.last_insert_id);
+}
+
+// The Params kind decides how the text is read: `?` for positional values,
+// `:name` otherwise.
+struct BoundStatement {
+    std::shared_ptr<const CompiledSql> compiled;
+    std::vector<std::vector<Value>> sets;
+};
+
+BoundStatement bind_all(detail::ConnectionState& state, std::string_view sql, std::span<const Params> sets,
+                        std::shared_ptr<const CompiledSql> compiled = nullptr) {
+    const bool positional = !sets.empty() && sets.front().is_positional();
+    for (const auto& params : sets)
+        if (params.is_positional() != positional && !params.empty())
+            throw ArgumentError("every parameter set of one statement must be either named or positional",
+                                ErrorKind::invalid_argument);
+    if (!compiled) compiled = state.engine->sql_cache.get(sql, state.engine->dialect->syntax(), positional);
+    BoundStatement out{compiled, {}};
+    out.sets.reserve(sets.size());
+    for (const auto& params : sets) out.sets.push_back(bind(*compiled, params, sql));
+    return out;
+}
+
+std::string normalised_level(std::string_view level) {
+    std::string out;
+    for (char c : level) {
+        char u = c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (u == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out += u;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+Connection::~Connection() = default;
+
+boost::asio::awaitable<Result> Connection::execute(std::string_view sql, Params params) {
+    auto& state = open_state(state_);
+    auto bound = bind_all(state, sql, std::span(&params, 1));
+    co_return to_result(co_await state.execute(bound.compiled->sql, bound.sets, true));
+}
+
+boost::asio::awaitable<Result> Connection::execute(const TextClause& sql, Params params) {
+    auto& state = open_state(state_);
+    auto bound = bind_all(state, sql.sql(), std::span(&params, 1),
+                          sql.shared_compiled(state.engine->dialect->syntax(), params.is_positional()));
+    co_return to_result(co_await state.execute(bound.compiled->sql, bound.sets, true));
+}
+
+boost::asio::awaitable<Result> Connection::execute_many(std::string_view sql, std::vector<Params> sets) {
+    auto& state = open_state(state_);
+    if (sets.empty()) throw ArgumentError("execute_many needs at least one parameter set", ErrorKind::invalid_argument);
+    auto bound = bind_all(state, sql, sets);
+    co_return to_result(co_await state.execute(bound.compiled->sql, bound.sets, true));
+}
+
+boost::asio::awaitable<Result> Connection::exec_driver_sql(std::string_view sql, Params params) {
+    auto& state = open_state(state_);
+    if (params.is_named())
+        throw ArgumentError("exec_driver_sql takes positional values (Params::positional(...)); named "
+                            "parameters need execute()",
+                            ErrorKind::invalid_argument);
+    const std::vector<Value>& values = params.positional_values();
+    co_return to_result(co_await state.execute(sql, std::span(&values, 1), true));
+}
+
+boost::asio::awaitable<StreamResult> Connection::stream(std::string_view sql, Params params) {
+    auto& state = open_state(state_);
+    auto bound = bind_all(state, sql, std::span(&params, 1));
+    auto stream = std::make_shared<detail::StreamState>();
+    stream->sql = bound.compiled->sql;
+    stream->cursor = co_await state.open_cursor(stream->sql, bound.sets);
+    stream->columns = stream->cursor->columns();
+    stream->connection = state_;
+    stream->batch_rows = std::max<std::size_t>(1, state.options.stream_batch_rows.value_or(1000));
+    state.open_stream = stream.get();
+    co_return StreamResult(std::move(stream));
+}
+
+boost::asio::awaitable<void> Connection::commit() {
+    auto& state = open_state(state_);
+    if (!state.frames.empty()) co_await state.end_frame(state.frames.front().serial, true);
+}
+
+boost::asio::awaitable<void> Connection::rollback() {
+    auto& state = open_state(state_);
+    if (!state.frames.empty()) co_await state.end_frame(state.frames.front().serial, false);
+}
+
+boost::asio::awaitable<Transaction> Connection::begin() {
+    auto& state = open_state(state_);
+    state.ready();
+    co_return Transaction(state_, state.begin_transaction());
+}
+
+boost::asio::awaitable<Transaction> Connection::begin_nested() {
+    auto& state = open_state(state_);
+    state.ready();
+    co_return Transaction(state_, state.begin_savepoint());
+}
+
+boost::asio::awaitable<void> Connection::finish(Transaction& tx, std::exception_ptr failure) {
+    if (!failure) {
+        co_await tx.commit();
+        co_return;
+    }
+    try {
+        if (tx.is_active()) co_await tx.rollback();
+    } catch (...) {
+        // The rollback failed too: the connection's state is unknown, so it
+        // is closed rather than reused. The caller sees the first error.
+        if (state_) state_->lease.invalidate();
+    }
+    std::rethrow_exception(failure);
+}
+
+bool Connection::in_transaction() const noexcept { return state_ && !state_->frames.empty(); }
+bool Connection::in_nested_transaction() const noexcept { return state_ && state_->frames.size() > 1; }
+
+void Connection::set_execution_options(const ExecutionOptions& options) {
+    auto& state = open_state(state_);
+    if (options.isolation_level) {
+        std::string level = normalised_level(*options.isolation_level);
+        state.engine->dialect->check_isolation_level(level);
+        state.options.isolation_level = std::move(level);
+    }
+    if (options.timeout) state.options.timeout = options.timeout;
+    if (options.stream_batch_rows) state.options.stream_batch_rows = options.stream_batch_rows;
+}
+
+const ExecutionOptions& Connection::execution_options() const { return open_state(state_).options; }
+
+std::unordered_map<std::string, std::any>& Connection::info() { return open_state(state_).info; }
+
+void Connection::invalidate() {
+    auto& state = open_state(state_);
+    state.lease.invalidate();
+    state.release();
+}
+
+void Connection::close() noexcept {
+    if (state_) state_->release();
+}
+
+bool Connection::closed() const noexcept { return !state_ || state_->closed; }
+
+std::uint64_t Connection::id() const noexcept { return state_ ? state_->lease.id() : 0; }
+
+}  // namespace asyncsql

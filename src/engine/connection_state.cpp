@@ -1,0 +1,304 @@
+#include "engine/connection_state.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "asyncsql/error.hpp"
+#include "asyncsql/log.hpp"
+
+namespace asyncsql::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Interrupts the running statement when its time is up. Shared with the
+// timer's handler, which may run after the statement has finished.
+struct Watchdog {
+    explicit Watchdog(const asio::any_io_executor& ex, driver::Connection& c) : timer(ex), connection(&c) {}
+    asio::steady_timer timer;
+    driver::Connection* connection;
+    bool fired = false;
+    bool done = false;
+
+    static std::shared_ptr<Watchdog> arm(const asio::any_io_executor& ex, driver::Connection& c,
+                                         std::chrono::milliseconds limit) {
+        auto dog = std::make_shared<Watchdog>(ex, c);
+        dog->timer.expires_after(limit);
+        dog->timer.async_wait([dog](boost::system::error_code ec) {
+            if (ec || dog->done) return;
+            dog->fired = true;
+            dog->connection->cancel();
+        });
+        return dog;
+    }
+    void disarm() {
+        done = true;
+        timer.cancel();
+    }
+};
+
+template <class Listener, class Event>
+void notify(const std::vector<Listener>& listeners, const Event& event) {
+    for (const auto& listener : listeners) {
+        try {
+            listener(event);
+        } catch (const std::exception& e) {
+            log_line(std::string("[asyncsql] event listener failed: ") + e.what());
+        }
+    }
+}
+
+std::string milliseconds(Clock::duration d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f ms", std::chrono::duration<double, std::milli>(d).count());
+    return buf;
+}
+
+}  // namespace
+
+ConnectionState::ConnectionState(std::shared_ptr<EngineState> e, pool::PooledConnection l)
+    : engine(std::move(e)), lease(std::move(l)) {}
+
+ConnectionState::~ConnectionState() { release(); }
+
+void ConnectionState::release() noexcept {
+    closed = true;
+    if (open_stream) open_stream->finish();
+    lease.release();
+}
+
+driver::Connection& ConnectionState::ready() {
+    if (closed || !lease)
+        throw ResourceClosedError("this connection is closed; check out a new one from the engine",
+                                  ErrorKind::resource_closed);
+    if (open_stream)
+        throw InterfaceError("a StreamResult is still reading on this connection; read it to the end "
+                             "or close() it before running another statement",
+                             ErrorKind::invalid_state);
+    return *lease;
+}
+
+std::string ConnectionState::isolation_level() const {
+    return options.isolation_level ? *options.isolation_level : engine->options.isolation_level;
+}
+
+std::uint64_t ConnectionState::begin_transaction() {
+    if (!frames.empty())
+        throw InterfaceError("a transaction is already open on this connection; use begin_nested() for a "
+                             "savepoint, or end it with commit()/rollback() first",
+                             ErrorKind::invalid_state);
+    std::string level = isolation_level();
+    if (level == "AUTOCOMMIT") level.clear();
+    Frame frame{.serial = next_serial++, .savepoint = {}, .sent = false, .pending_from = pending.size()};
+    auto statements = engine->dialect->begin(level);
+    pending.insert(pending.end(), statements.begin(), statements.end());
+    frames.push_back(std::move(frame));
+    return frames.back().serial;
+}
+
+std::uint64_t ConnectionState::begin_savepoint() {
+    if (frames.empty()) begin_transaction();
+    Frame frame{.serial = next_serial++,
+                .savepoint = "asyncsql_sp_" + std::to_string(frames.size()),
+                .sent = false,
+                .pending_from = pending.size()};
+    pending.push_back(engine->dialect->savepoint(frame.savepoint));
+    frames.push_back(std::move(frame));
+    return frames.back().serial;
+}
+
+std::ptrdiff_t ConnectionState::frame_index(std::uint64_t serial) const noexcept {
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        if (frames[i].serial == serial) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+}
+
+// Unsent frames sit at the end of the stack and their opening statements at
+// the end of `pending`: forgetting them costs no round trip.
+void ConnectionState::drop_unsent_from(std::size_t index) noexcept {
+    for (std::size_t k = index; k < frames.size(); ++k) {
+        if (!frames[k].sent) {
+            pending.resize(frames[k].pending_from);
+            frames.resize(k);
+            return;
+        }
+    }
+}
+
+asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool commit) {
+    ready();
+    const std::ptrdiff_t found = frame_index(serial);
+    if (found < 0)
+        throw InterfaceError("this transaction is no longer active (it was committed, rolled back, or "
+                             "ended with an enclosing one)",
+                             ErrorKind::invalid_state);
+    const auto i = static_cast<std::size_t>(found);
+    if (!frames[i].sent) {
+        drop_unsent_from(i);
+        co_return;
+    }
+    drop_unsent_from(i + 1);
+    const auto& d = *engine->dialect;
+    std::string sql;
+    if (i == 0) {
+        sql = commit ? d.commit() : d.rollback();
+    } else if (commit) {
+        sql = d.release_savepoint(frames[i].savepoint);
+    } else {
+        pending.push_back(d.rollback_to_savepoint(frames[i].savepoint));
+        sql = d.release_savepoint(frames[i].savepoint);
+    }
+    co_await execute(sql, {}, false);
+    frames.resize(std::min(frames.size(), i));
+}
+
+void ConnectionState::abandon_frame(std::uint64_t serial) noexcept {
+    if (closed) return;
+    const std::ptrdiff_t found = frame_index(serial);
+    if (found < 0) return;
+    const auto i = static_cast<std::size_t>(found);
+    if (!frames[i].sent) {
+        drop_unsent_from(i);
+        return;
+    }
+    drop_unsent_from(i + 1);
+    const auto& d = *engine->dialect;
+    if (i == 0) {
+        pending.push_back(d.rollback());
+    } else {
+        pending.push_back(d.rollback_to_savepoint(frames[i].savepoint));
+        pending.push_back(d.release_savepoint(frames[i].savepoint));
+    }
+    frames.resize(i);
+}
+
+void ConnectionState::on_sent() noexcept {
+    pending.clear();
+    for (auto& frame : frames) frame.sent = true;
+}
+
+// After a failed call, believe the driver about the transaction.
+void ConnectionState::after_failure() noexcept {
+    pending.clear();
+    driver::Connection& d = *lease;
+    if (!d.usable()) {
+        lease.invalidate();
+        frames.clear();
+        return;
+    }
+    switch (d.transaction_state()) {
+    case driver::TransactionState::idle: frames.clear(); break;
+    case driver::TransactionState::active:
+    case driver::TransactionState::failed:
+        for (auto& frame : frames) frame.sent = true;
+        break;
+    case driver::TransactionState::unknown:
+        lease.invalidate();
+        frames.clear();
+        break;
+    }
+}
+
+template <class Op>
+auto ConnectionState::observed(std::string_view sql, std::size_t sets, Op op) -> decltype(op()) {
+    using T = typename decltype(op())::value_type;
+    const StatementEvent event{.connection_id = lease.id(), .sql = sql, .parameter_sets = sets};
+    const bool announce = sets > 0 || !sql.empty();
+    EngineState& e = *engine;
+    if (announce) {
+        notify(e.events.before_execute, event);
+        if (e.options.echo) e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] " + std::string(sql));
+    }
+    const auto started = Clock::now();
+    const auto limit = options.timeout ? options.timeout : e.options.statement_timeout;
+    std::shared_ptr<Watchdog> watchdog;
+    if (limit) watchdog = Watchdog::arm(co_await asio::this_coro::executor, *lease, *limit);
+
+    std::optional<T> result;
+    std::exception_ptr failure;
+    try {
+        result.emplace(co_await op());
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (watchdog) watchdog->disarm();
+    if (failure) {
+        after_failure();
+        try {
+            std::rethrow_exception(failure);
+        } catch (const Error& error) {
+            if (watchdog && watchdog->fired && error.kind() == ErrorKind::cancelled) {
+                ErrorInfo info = error.info();
+                info.kind = ErrorKind::statement_timeout;
+                info.message = "the statement ran longer than its timeout of " +
+                               std::to_string(limit->count()) + " ms and was interrupted";
+                failure = std::make_exception_ptr(TimeoutError(std::move(info)));
+            }
+        } catch (...) {
+        }
+        try {
+            std::rethrow_exception(failure);
+        } catch (const Error& error) {
+            notify(e.events.handle_error, ErrorEvent{.statement = event, .error = error});
+            if (e.options.echo)
+                e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] failed: " + error.message());
+        } catch (...) {
+        }
+        std::rethrow_exception(failure);
+    }
+    if (announce && (e.options.echo || !e.events.after_execute.empty())) {
+        StatementDoneEvent done{.statement = event, .elapsed = Clock::now() - started};
+        if constexpr (std::is_same_v<T, driver::ExecuteOutcome>) {
+            done.rowcount = result->rows_affected;
+            done.rows = result->rows ? result->rows->row_count() : 0;
+        }
+        notify(e.events.after_execute, done);
+        if (e.options.echo)
+            e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] done in " +
+                   milliseconds(done.elapsed) + ", " + std::to_string(done.rows) + " rows, rowcount " +
+                   std::to_string(done.rowcount));
+    }
+    co_return std::move(*result);
+}
+
+asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_view sql,
+                                                                 std::span<const std::vector<Value>> sets,
+                                                                 bool autobegin) {
+    driver::Connection& d = ready();
+    if (autobegin && frames.empty() && !autocommit()) begin_transaction();
+    const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
+    auto outcome = co_await observed(sql, std::max<std::size_t>(sets.size(), 1),
+                                     [&] { return d.execute(request); });
+    on_sent();
+    co_return outcome;
+}
+
+asio::awaitable<std::unique_ptr<driver::Cursor>> ConnectionState::open_cursor(
+    std::string_view sql, std::span<const std::vector<Value>> sets) {
+    driver::Connection& d = ready();
+    if (frames.empty() && !autocommit()) begin_transaction();
+    const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
+    auto cursor = co_await observed(sql, 1, [&] { return d.open_cursor(request); });
+    on_sent();
+    co_return cursor;
+}
+
+asio::awaitable<std::shared_ptr<RowSet>> ConnectionState::fetch(driver::Cursor& cursor, std::string_view,
+                                                                std::size_t max_rows) {
+    if (closed || !lease)
+        throw ResourceClosedError("the connection of this stream is closed", ErrorKind::resource_closed);
+    co_return co_await observed({}, 0, [&] { return cursor.fetch(max_rows); });
+}
+
+void StreamState::finish() noexcept {
+    cursor.reset();
+    if (connection && connection->open_stream == this) connection->open_stream = nullptr;
+}
+
+}  // namespace asyncsql::detail

@@ -1,0 +1,33 @@
+#pragma once
+// What every Connection of one Engine shares.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "asyncsql/engine/events.hpp"
+#include "asyncsql/sql/compiled_sql.hpp"
+#include "asyncsql/url/engine_options.hpp"
+#include "asyncsql/url/url.hpp"
+#include "backends/backend.hpp"
+#include "pool/connection_pool.hpp"
+
+namespace asyncsql::detail {
+
+struct EngineState : std::enable_shared_from_this<EngineState> {
+    Url url;
+    EngineOptions options;
+    const backends::Backend* backend = nullptr;
+    std::unique_ptr<dialect::Dialect> dialect;
+    CompiledSqlCache sql_cache{256};
+    Events events;
+    pool::PoolConfig pool_config;
+    std::shared_ptr<pool::ConnectionPool> pool;  // made on first connect, on its executor
+
+    pool::ConnectionPool& pool_on(const boost::asio::any_io_executor& executor);
+    void echo(const std::string& line) const;
+};
+
+}  // namespace asyncsql::detail

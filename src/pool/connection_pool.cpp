@@ -1,0 +1,381 @@
+#include "pool/connection_pool.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "asyncsql/error.hpp"
+
+namespace asyncsql::pool {
+
+struct PooledConnection::Entry {
+    enum class State { idle, checked_out, resetting };
+
+    std::unique_ptr<driver::Connection> connection;
+    std::uint64_t id = 0;
+    State state = State::idle;
+    Clock::time_point opened_at;
+    Clock::time_point checked_out_at;
+    std::string label;
+    bool invalidated = false;
+};
+
+// A task queued for a connection. It sleeps on its timer until the deadline;
+// release() cancels the timer after handing it a connection (`granted`) or
+// after freeing room for a new one (`room_freed`).
+struct ConnectionPool::Waiter {
+    explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    Entry* granted = nullptr;
+    bool room_freed = false;
+    bool disposed = false;
+};
+
+// ---- PooledConnection ------------------------------------------------------
+
+PooledConnection::PooledConnection(PooledConnection&& other) noexcept
+    : pool_(std::move(other.pool_)), entry_(std::exchange(other.entry_, nullptr)) {}
+
+PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {
+    if (this != &other) {
+        release();
+        pool_ = std::move(other.pool_);
+        entry_ = std::exchange(other.entry_, nullptr);
+    }
+    return *this;
+}
+
+PooledConnection::~PooledConnection() { release(); }
+
+driver::Connection& PooledConnection::operator*() const noexcept { return *entry_->connection; }
+std::uint64_t PooledConnection::id() const noexcept { return entry_ ? entry_->id : 0; }
+
+void PooledConnection::invalidate() noexcept {
+    if (entry_) entry_->invalidated = true;
+}
+
+void PooledConnection::release() noexcept {
+    if (!entry_) return;
+    pool_->release(*std::exchange(entry_, nullptr));
+    pool_.reset();
+}
+
+// ---- ConnectionPool --------------------------------------------------------
+
+namespace {
+
+std::string_view kind_name(backends::PoolKind kind) {
+    switch (kind) {
+    case backends::PoolKind::queue: return "QueuePool";
+    case backends::PoolKind::null: return "NullPool";
+    case backends::PoolKind::single: return "StaticPool";
+    }
+    return "pool";
+}
+
+std::string seconds(Clock::duration d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f s", std::chrono::duration<double>(d).count());
+    return buf;
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(asio::any_io_executor executor, PoolConfig config, Connector connector,
+                               PoolHooks hooks)
+    : executor_(std::move(executor)),
+      config_(std::move(config)),
+      connector_(std::move(connector)),
+      hooks_(std::move(hooks)) {
+    counters_.kind = std::string(kind_name(config_.kind));
+    counters_.pool_size = config_.kind == backends::PoolKind::queue ? config_.size
+                          : config_.kind == backends::PoolKind::single ? 1
+                                                                        : 0;
+    counters_.max_overflow = config_.kind == backends::PoolKind::queue ? config_.max_overflow : 0;
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+std::size_t ConnectionPool::capacity() const noexcept {
+    switch (config_.kind) {
+    case backends::PoolKind::queue:  // max_overflow may be "unlimited" (SIZE_MAX)
+        return config_.max_overflow > SIZE_MAX - config_.size ? SIZE_MAX : config_.size + config_.max_overflow;
+    case backends::PoolKind::null: return SIZE_MAX;
+    case backends::PoolKind::single: return 1;
+    }
+    return 0;
+}
+
+std::size_t ConnectionPool::idle_limit() const noexcept {
+    switch (config_.kind) {
+    case backends::PoolKind::queue: return config_.size;
+    case backends::PoolKind::null: return 0;
+    case backends::PoolKind::single: return 1;
+    }
+    return 0;
+}
+
+void ConnectionPool::log(const std::string& message) const {
+    if (hooks_.log) hooks_.log(message);
+}
+
+ConnectionPool::Entry* ConnectionPool::take_idle() noexcept {
+    if (idle_.empty()) return nullptr;
+    Entry* entry;
+    if (config_.lifo) {
+        entry = idle_.back();
+        idle_.pop_back();
+    } else {
+        entry = idle_.front();
+        idle_.pop_front();
+    }
+    entry->state = Entry::State::checked_out;
+    return entry;
+}
+
+// Recycles an old connection and pre-pings when asked; false means the entry
+// was discarded and the caller should look again.
+asio::awaitable<bool> ConnectionPool::ready_for_use(Entry& entry) {
+    if (config_.recycle && Clock::now() - entry.opened_at > *config_.recycle) {
+        log("recycling connection #" + std::to_string(entry.id));
+        discard(entry);
+        co_return false;
+    }
+    if (config_.pre_ping) {
+        bool alive = true;
+        try {
+            co_await entry.connection->ping();
+        } catch (const std::exception& e) {
+            log("pre-ping of connection #" + std::to_string(entry.id) + " failed: " + e.what());
+            alive = false;
+        }
+        if (!alive) {
+            discard(entry);
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+asio::awaitable<ConnectionPool::Entry*> ConnectionPool::open_new() {
+    ++opening_;
+    std::unique_ptr<driver::Connection> connection;
+    try {
+        connection = co_await connector_();
+    } catch (...) {
+        --opening_;
+        wake_first_waiter();
+        throw;
+    }
+    --opening_;
+    auto entry = std::make_unique<Entry>();
+    entry->connection = std::move(connection);
+    entry->id = next_id_++;
+    entry->state = Entry::State::checked_out;
+    entry->opened_at = Clock::now();
+    Entry* raw = entry.get();
+    entries_.emplace(raw, std::move(entry));
+    ++counters_.connects;
+    log("opened connection #" + std::to_string(raw->id));
+    if (hooks_.on_connect) hooks_.on_connect(raw->id);
+    co_return raw;
+}
+
+PooledConnection ConnectionPool::hand_out(Entry& entry, std::string label, Clock::time_point asked_at) {
+    const auto now = Clock::now();
+    entry.state = Entry::State::checked_out;
+    entry.label = std::move(label);
+    entry.checked_out_at = now;
+    ++counters_.checkouts;
+    counters_.checkout_wait_total += now - asked_at;
+    counters_.checkout_wait_max = std::max(counters_.checkout_wait_max, now - asked_at);
+    if (hooks_.on_checkout) hooks_.on_checkout(entry.id);
+    return PooledConnection(shared_from_this(), &entry);
+}
+
+asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
+    auto self = shared_from_this();  // the pool outlives every suspended acquire
+    const auto asked_at = Clock::now();
+    const auto deadline = asked_at + config_.timeout;
+    bool my_turn = false;  // woken from the queue: may skip the waiters ahead
+    for (;;) {
+        if (disposed_) throw ResourceClosedError("the engine has been disposed", ErrorKind::resource_closed);
+        if (my_turn || waiters_.empty()) {
+            my_turn = false;
+            if (Entry* entry = take_idle()) {
+                if (co_await ready_for_use(*entry)) co_return hand_out(*entry, std::move(label), asked_at);
+                continue;
+            }
+            if (entries_.size() + opening_ < capacity()) {
+                Entry* entry = co_await open_new();
+                co_return hand_out(*entry, std::move(label), asked_at);
+            }
+        }
+        if (Clock::now() >= deadline) throw_timeout(Clock::now() - asked_at);
+
+        Waiter waiter(executor_);
+        waiter.timer.expires_at(deadline);
+        auto position = waiters_.insert(waiters_.end(), &waiter);
+        boost::system::error_code ec;
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!waiter.granted && !waiter.room_freed && !waiter.disposed) waiters_.erase(position);
+
+        if (waiter.granted) {
+            Entry& entry = *waiter.granted;
+            auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+            if (cancelled != asio::cancellation_type::none) {
+                make_available(entry);
+                throw OperationalError("checkout was cancelled", ErrorKind::cancelled);
+            }
+            if (co_await ready_for_use(entry)) co_return hand_out(entry, std::move(label), asked_at);
+            continue;
+        }
+        if (waiter.disposed) continue;
+        if (waiter.room_freed) {
+            my_turn = true;
+            continue;
+        }
+        if (ec == asio::error::operation_aborted && Clock::now() < deadline)
+            throw OperationalError("checkout was cancelled", ErrorKind::cancelled);
+        throw_timeout(Clock::now() - asked_at);
+    }
+}
+
+void ConnectionPool::throw_timeout(Clock::duration waited) {
+    ++counters_.timeouts;
+    const PoolStatus now = status();
+    std::string message = counters_.kind + " exhausted: no connection became free within " +
+                          seconds(waited) + " (pool_size " + std::to_string(now.pool_size) +
+                          ", max_overflow " + std::to_string(now.max_overflow) + "; " +
+                          std::to_string(now.checked_out) + " checked out, " +
+                          std::to_string(now.resetting) + " resetting, " + std::to_string(now.waiters) +
+                          " other waiters). Held by:";
+    for (const auto& holder : now.holders)
+        message += "\n  #" + std::to_string(holder.id) + " " +
+                   (holder.label.empty() ? "(no label)" : "'" + holder.label + "'") + " for " +
+                   seconds(holder.held_for);
+    message += "\nRaise pool_size/max_overflow, shorten what holds connections, or give checkouts a "
+               "label to see who holds them.";
+    throw TimeoutError(ErrorInfo{.message = std::move(message), .kind = ErrorKind::pool_timeout});
+}
+
+void ConnectionPool::release(Entry& entry) noexcept {
+    if (hooks_.on_checkin) hooks_.on_checkin(entry.id);
+    entry.label.clear();
+    if (disposed_ || entry.invalidated || !entry.connection->usable()) {
+        discard(entry);
+        return;
+    }
+    if (entry.connection->transaction_state() != driver::TransactionState::idle) {
+        entry.state = Entry::State::resetting;
+        asio::co_spawn(executor_, [self = shared_from_this(), &entry]() { return self->reset_then_reuse(entry); },
+                       asio::detached);
+        return;
+    }
+    make_available(entry);
+}
+
+asio::awaitable<void> ConnectionPool::reset_then_reuse(Entry& entry) {
+    log("rolling back connection #" + std::to_string(entry.id) + " returned inside a transaction");
+    try {
+        const std::string& sql = config_.reset_sql;
+        co_await entry.connection->execute(driver::ExecuteRequest{.sql = sql});
+    } catch (const std::exception& e) {
+        log("reset of connection #" + std::to_string(entry.id) + " failed: " + e.what());
+    }
+    if (!disposed_ && entry.connection->usable() &&
+        entry.connection->transaction_state() == driver::TransactionState::idle)
+        make_available(entry);
+    else
+        discard(entry);
+}
+
+void ConnectionPool::make_available(Entry& entry) noexcept {
+    if (!waiters_.empty()) {
+        Waiter* waiter = waiters_.front();
+        waiters_.pop_front();
+        entry.state = Entry::State::checked_out;
+        waiter->granted = &entry;
+        waiter->timer.cancel();
+        return;
+    }
+    if (disposed_ || idle_.size() >= idle_limit()) {
+        discard(entry);
+        return;
+    }
+    entry.state = Entry::State::idle;
+    idle_.push_back(&entry);
+}
+
+void ConnectionPool::discard(Entry& entry) noexcept {
+    auto node = entries_.extract(&entry);
+    ++counters_.discards;
+    log("closing connection #" + std::to_string(entry.id));
+    std::shared_ptr<driver::Connection> connection(std::move(node.mapped()->connection));
+    ++closing_;
+    asio::co_spawn(
+        executor_,
+        [self = shared_from_this(), connection]() -> asio::awaitable<void> {
+            co_await connection->close();
+            --self->closing_;
+        },
+        asio::detached);
+    wake_first_waiter();
+}
+
+void ConnectionPool::wake_first_waiter() noexcept {
+    if (waiters_.empty()) return;
+    Waiter* waiter = waiters_.front();
+    waiters_.pop_front();
+    waiter->room_freed = true;
+    waiter->timer.cancel();
+}
+
+PoolStatus ConnectionPool::status() const {
+    PoolStatus out = counters_;
+    const auto now = Clock::now();
+    out.connections = entries_.size() + opening_;
+    out.idle = idle_.size();
+    out.waiters = waiters_.size();
+    out.overflow = out.connections > out.pool_size ? out.connections - out.pool_size : 0;
+    for (const auto& [raw, entry] : entries_) {
+        if (entry->state == Entry::State::resetting) ++out.resetting;
+        if (entry->state != Entry::State::checked_out) continue;
+        ++out.checked_out;
+        out.holders.push_back({entry->id, entry->label, now - entry->checked_out_at});
+    }
+    std::sort(out.holders.begin(), out.holders.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    return out;
+}
+
+asio::awaitable<void> ConnectionPool::dispose() {
+    disposed_ = true;
+    for (Waiter* waiter : waiters_) {
+        waiter->disposed = true;
+        waiter->timer.cancel();
+    }
+    waiters_.clear();
+    auto idle = std::move(idle_);
+    idle_.clear();
+    for (Entry* entry : idle) {
+        auto node = entries_.extract(entry);
+        ++counters_.discards;
+        co_await node.mapped()->connection->close();
+    }
+    // Connections still resetting or closing in the background end soon;
+    // dispose returns only when every one of them is closed.
+    asio::steady_timer pause(executor_);
+    while (closing_ > 0 || status().resetting > 0) {
+        pause.expires_after(std::chrono::milliseconds(1));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+}
+
+}  // namespace asyncsql::pool

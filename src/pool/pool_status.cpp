@@ -1,0 +1,27 @@
+#include "asyncsql/pool/pool_status.hpp"
+
+#include <cstdio>
+
+namespace asyncsql {
+
+std::string PoolStatus::to_string() const {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%s size=%zu overflow=%zu/%zu connections=%zu idle=%zu checked_out=%zu "
+                  "resetting=%zu waiters=%zu checkouts=%llu connects=%llu discards=%llu timeouts=%llu",
+                  kind.c_str(), pool_size, overflow, max_overflow, connections, idle, checked_out,
+                  resetting, waiters, static_cast<unsigned long long>(checkouts),
+                  static_cast<unsigned long long>(connects), static_cast<unsigned long long>(discards),
+                  static_cast<unsigned long long>(timeouts));
+    std::string out = line;
+    for (const auto& holder : holders) {
+        std::snprintf(line, sizeof line, "\n  #%llu %s held for %.3f s",
+                      static_cast<unsigned long long>(holder.id),
+                      holder.label.empty() ? "(no label)" : holder.label.c_str(),
+                      std::chrono::duration<double>(holder.held_for).count());
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace asyncsql

@@ -1,0 +1,1 @@
+SELECT "col :x", `b``:c`, [d :e] FROM t WHERE a = :a

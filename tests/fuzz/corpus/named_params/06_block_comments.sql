@@ -1,0 +1,1 @@
+SELECT /* a /* :x */ :y */ :z /* unterminated :w

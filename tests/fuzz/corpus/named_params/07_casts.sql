@@ -1,0 +1,1 @@
+SELECT a::int, :b::text, x::varchar(10)

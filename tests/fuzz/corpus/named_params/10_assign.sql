@@ -1,0 +1,1 @@
+SET @x := :v; SELECT @a:=:w, f(a := :u)

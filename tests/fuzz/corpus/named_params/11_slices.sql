@@ -1,0 +1,1 @@
+SELECT arr[1:2], arr[lo:hi], arr[:3], arr[2:], arr[:n]

@@ -1,0 +1,1 @@
+SELECT 'héllo :x' || :a || 'wörld' -- ✓ :y

@@ -1,0 +1,20 @@
+#include <atomic>
+#include <string>
+
+#include "suite/suite.hpp"
+#include "support/temp_dir.hpp"
+
+namespace asyncsql::test {
+
+const BackendUnderTest& backend_under_test() {
+    static TempDir dir;
+    static std::atomic<int> counter{0};
+    static const BackendUnderTest backend{
+        .name = "sqlite",
+        .fresh_url = [] { return dir.sqlite_url("db" + std::to_string(++counter) + ".sqlite"); },
+        .autoincrement_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
+    };
+    return backend;
+}
+
+}  // namespace asyncsql::test

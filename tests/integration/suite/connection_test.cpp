@@ -1,0 +1,236 @@
+// Statements, parameters and typed values through a Connection.
+
+#include <boost/describe/class.hpp>
+
+#include "suite/suite.hpp"
+
+namespace asyncsql::test {
+namespace {
+
+namespace asio = boost::asio;
+
+struct User {
+    std::int64_t id;
+    std::string name;
+    std::optional<std::string> email;
+};
+
+struct DescribedUser {
+    std::string name;
+    std::int64_t id = 0;
+};
+BOOST_DESCRIBE_STRUCT(DescribedUser, (), (name, id))
+
+asio::awaitable<void> create_users(Connection& c) {
+    co_await c.execute("CREATE TABLE users (id " + backend_under_test().autoincrement_pk +
+                       ", name VARCHAR(64) NOT NULL UNIQUE, email VARCHAR(128))");
+    std::vector<Params> users;
+    users.push_back({{"name", "ada"}, {"email", "ada@example.com"}});
+    users.push_back({{"name", "grace"}, {"email", std::nullopt}});
+    users.push_back({{"name", "linus"}, {"email", "linus@example.com"}});
+    co_await c.execute_many("INSERT INTO users (name, email) VALUES (:name, :email)", users);
+    co_await c.commit();
+}
+
+using ConnectionSuite = EngineSuite;
+
+TEST_F(ConnectionSuite, ExecuteReportsRowcountAndLastInsertId) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        auto inserted = co_await c.execute("INSERT INTO users (name) VALUES (:name)", {{"name", "barbara"}});
+        EXPECT_EQ(inserted.rowcount(), 1);
+        CO_ASSERT_TRUE(inserted.last_insert_id());
+        EXPECT_EQ(*inserted.last_insert_id(), 4);
+        auto updated = co_await c.execute("UPDATE users SET email = :e WHERE id <= :max", {{"e", "x"}, {"max", 2}});
+        EXPECT_EQ(updated.rowcount(), 2);
+        EXPECT_FALSE(updated.returns_rows());
+        co_await c.commit();
+    });
+}
+
+TEST_F(ConnectionSuite, NamedParametersRepeatedAndInsideLiteralsAreHandled) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        auto r = co_await c.execute(
+            "SELECT name, ':not_a_param' AS lit FROM users WHERE id = :id OR id = :id + 1 ORDER BY id",
+            {{"id", 1}});
+        auto rows = r.all();
+        CO_ASSERT_EQ(rows.size(), 2u);
+        EXPECT_EQ(rows[0].get<std::string>("name"), "ada");
+        EXPECT_EQ(rows[1].get<std::string>("name"), "grace");
+        EXPECT_EQ(rows[0].get<std::string>("lit"), ":not_a_param");
+    });
+}
+
+TEST_F(ConnectionSuite, PositionalParametersAndDriverSql) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        auto name = co_await c.scalar<std::string>("SELECT name FROM users WHERE id = ?", Params::positional(2));
+        EXPECT_EQ(name, "grace");
+        auto n = (co_await c.exec_driver_sql("SELECT COUNT(*) FROM users WHERE id > ?", Params::positional(1))).scalar<int>();
+        EXPECT_EQ(n, 2);
+    });
+}
+
+TEST_F(ConnectionSuite, TextClauseIsRewrittenOnceAndReused) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        const TextClause by_id = text("SELECT name FROM users WHERE id = :id");
+        std::vector<std::string> names;
+        for (int id = 1; id <= 3; ++id) names.push_back((co_await c.execute(by_id, {{"id", id}})).scalar<std::string>());
+        EXPECT_EQ(names, (std::vector<std::string>{"ada", "grace", "linus"}));
+    });
+}
+
+TEST_F(ConnectionSuite, ParameterMistakesFailBeforeAnyIoAndLeaveTheConnectionUsable) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        EXPECT_THROW(co_await c.execute("SELECT * FROM users WHERE id = :id"), ArgumentError);
+        EXPECT_THROW(co_await c.execute("SELECT * FROM users WHERE id = :id", {{"id", 1}, {"extra", 2}}),
+                     ArgumentError);
+        EXPECT_THROW(co_await c.execute("SELECT * FROM users WHERE id = ?", Params::positional(1, 2)),
+                     ArgumentError);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM users"), 3);
+    });
+}
+
+TEST_F(ConnectionSuite, InjectionThroughParametersIsStoredVerbatim) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        const std::string evil = "x'); DROP TABLE users; --";
+        co_await c.execute("INSERT INTO users (name) VALUES (:n)", {{"n", evil}});
+        EXPECT_EQ(co_await c.scalar<std::string>("SELECT name FROM users WHERE name = :n", {{"n", evil}}), evil);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM users"), 4);
+    });
+}
+
+TEST_F(ConnectionSuite, RowsMapIntoStructsTuplesAndDescribedStructs) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        auto users = co_await c.fetch_all<User>("SELECT id, name, email FROM users ORDER BY id");
+        CO_ASSERT_EQ(users.size(), 3u);
+        EXPECT_EQ(users[0].name, "ada");
+        EXPECT_EQ(users[1].email, std::nullopt);
+        EXPECT_EQ(users[2].email, "linus@example.com");
+
+        auto tuples = co_await c.fetch_all<std::tuple<int, std::string>>("SELECT id, name FROM users ORDER BY id");
+        EXPECT_EQ(std::get<1>(tuples[2]), "linus");
+
+        // Described structs bind by column name, whatever the column order.
+        auto described = co_await c.fetch_all<DescribedUser>("SELECT id, name FROM users ORDER BY id DESC");
+        EXPECT_EQ(described[0].name, "linus");
+        EXPECT_EQ(described[0].id, 3);
+
+        EXPECT_THROW(co_await c.fetch_all<User>("SELECT id, name FROM users"), DataError);
+    });
+}
+
+TEST_F(ConnectionSuite, ScalarsAndScalarOfEmptyResult) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_users(c);
+        auto names = co_await c.scalars<std::string>("SELECT name FROM users ORDER BY name");
+        EXPECT_EQ(names, (std::vector<std::string>{"ada", "grace", "linus"}));
+        EXPECT_EQ(co_await c.scalar<std::optional<int>>("SELECT id FROM users WHERE id = 99"), std::nullopt);
+        EXPECT_THROW(co_await c.scalar<int>("SELECT id FROM users WHERE id = 99"), NoResultFound);
+    });
+}
+
+TEST_F(ConnectionSuite, ValuesRoundTripThroughTypedColumns) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute(
+            "CREATE TABLE kinds (b BOOLEAN, i BIGINT, d DOUBLE PRECISION, n DECIMAL(20, 6), t TEXT, "
+            "y BLOB, dt DATE, tm TIME, ts TIMESTAMP, u UUID, j JSON)");
+        const Bytes blob{std::byte{0}, std::byte{1}, std::byte{0xff}};
+        const Date date{std::chrono::year{2024}, std::chrono::month{2}, std::chrono::day{29}};
+        const Time time{std::chrono::hours{13} + std::chrono::minutes{5} + std::chrono::microseconds{250}};
+        const Timestamp ts = std::chrono::sys_days{date} + std::chrono::hours{23} + std::chrono::microseconds{123456};
+        const Uuid uuid = Uuid::parse("123e4567-e89b-12d3-a456-426614174000");
+        co_await c.execute("INSERT INTO kinds VALUES (:b, :i, :d, :n, :t, :y, :dt, :tm, :ts, :u, :j)",
+                           {{"b", true},
+                            {"i", std::int64_t{-9007199254740993}},
+                            {"d", 0.1},
+                            {"n", Decimal::parse("12345678901234.123456")},
+                            {"t", "héllo\nworld"},
+                            {"y", blob},
+                            {"dt", date},
+                            {"tm", time},
+                            {"ts", ts},
+                            {"u", uuid},
+                            {"j", Json{R"({"a": [1, 2]})"}}});
+        auto row = (co_await c.execute("SELECT * FROM kinds")).one();
+        EXPECT_EQ(row.get<bool>("b"), true);
+        EXPECT_EQ(row.get<std::int64_t>("i"), -9007199254740993);
+        EXPECT_EQ(row.get<double>("d"), 0.1);
+        EXPECT_EQ(row.get<Decimal>("n").text, "12345678901234.123456");
+        EXPECT_EQ(row.get<std::string>("t"), "héllo\nworld");
+        EXPECT_EQ(row.get<Bytes>("y"), blob);
+        EXPECT_EQ(row.get<Date>("dt"), date);
+        EXPECT_EQ(row.get<Time>("tm"), time);
+        EXPECT_EQ(row.get<Timestamp>("ts"), ts);
+        EXPECT_EQ(row.get<Uuid>("u"), uuid);
+        EXPECT_EQ(row.get<Json>("j").text, R"({"a": [1, 2]})");
+    });
+}
+
+TEST_F(ConnectionSuite, WrongConversionsNameTheColumn) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto row = (co_await c.execute("SELECT NULL AS missing, 'abc' AS word, 300 AS big")).one();
+        try {
+            (void)row.get<int>("missing");
+            ADD_FAILURE() << "NULL read into int";
+        } catch (const DataError& e) {
+            EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW((void)row.get<int>("word"), DataError);
+        EXPECT_THROW((void)row.get<std::int8_t>("big"), DataError);
+        EXPECT_EQ(row.get<std::int16_t>("big"), 300);
+        EXPECT_EQ(row.get<std::optional<int>>("missing"), std::nullopt);
+    });
+}
+
+TEST_F(ConnectionSuite, NulBytesAndLargeValuesSurvive) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, t TEXT, b BLOB)");
+        const std::string with_nul("a\0b", 3);
+        const Bytes big(8 << 20, std::byte{0x5a});
+        co_await c.execute("INSERT INTO blobs VALUES (1, :t, :b)", {{"t", with_nul}, {"b", big}});
+        auto row = (co_await c.execute("SELECT t, b FROM blobs")).one();
+        EXPECT_EQ(row.get<std::string>("t"), with_nul);
+        EXPECT_EQ(row.get<Bytes>("b").size(), big.size());
+    });
+}
+
+TEST_F(ConnectionSuite, InfoAndExecutionOptionsBelongToTheCheckout) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        c.info()["tenant"] = std::string("acme");
+        EXPECT_EQ(std::any_cast<std::string>(c.info().at("tenant")), "acme");
+        c.set_execution_options(ExecutionOptions{.isolation_level = "serializable"});
+        EXPECT_EQ(c.execution_options().isolation_level, "SERIALIZABLE");
+        EXPECT_THROW(c.set_execution_options(ExecutionOptions{.isolation_level = "sometimes"}), ArgumentError);
+    });
+}
+
+TEST_F(ConnectionSuite, ClosedConnectionRaisesResourceClosed) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        c.close();
+        EXPECT_TRUE(c.closed());
+        EXPECT_THROW(co_await c.execute("SELECT 1"), ResourceClosedError);
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+    });
+}
+
+}  // namespace
+}  // namespace asyncsql::test

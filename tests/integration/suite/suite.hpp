@@ -1,0 +1,69 @@
+#pragma once
+// The engine suite: the same tests for every backend. Each backend's test
+// executable links these files with its own backend_under_test().
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "asyncsql/asyncsql.hpp"
+#include "support/run_async.hpp"
+
+// ASSERT_* returns from the function, which a coroutine cannot do; these
+// report the failure and co_return instead.
+#define CO_ASSERT_TRUE(cond)                                              \
+    do {                                                                  \
+        if (!(cond)) {                                                    \
+            ADD_FAILURE() << "assertion failed: " #cond;                  \
+            co_return;                                                    \
+        }                                                                 \
+    } while (0)
+#define CO_ASSERT_EQ(a, b) CO_ASSERT_TRUE((a) == (b))
+
+namespace asyncsql::test {
+
+struct BackendUnderTest {
+    std::string name;  // "sqlite", "postgresql", "mysql"
+    // URL of an empty database, new for each call.
+    std::function<std::string()> fresh_url;
+    // SQL spelling of a column type that differs between backends.
+    std::string autoincrement_pk;  // "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY", ...
+};
+
+const BackendUnderTest& backend_under_test();
+
+using Options = std::vector<std::pair<std::string, std::string>>;
+
+class EngineSuite : public ::testing::Test {
+protected:
+    Engine make_engine(const Options& options = {}) {
+        return create_engine(backend_under_test().fresh_url(), options);
+    }
+
+    // Runs body(engine) on a fresh database and disposes the engine afterwards.
+    template <class F>
+    void with_engine(const Options& options, F body) {
+        Engine engine = make_engine(options);
+        run_async([&]() -> boost::asio::awaitable<void> {
+            std::exception_ptr failure;
+            try {
+                co_await body(engine);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            co_await engine.dispose();
+            if (failure) std::rethrow_exception(failure);
+        });
+    }
+    template <class F>
+    void with_engine(F body) {
+        with_engine(Options{}, std::move(body));
+    }
+};
+
+}  // namespace asyncsql::test
