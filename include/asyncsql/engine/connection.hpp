@@ -89,13 +89,13 @@ public:
     // commits when it returns, rolls back and rethrows when it throws.
     template <class F>
     boost::asio::awaitable<detail::awaited_t<F, Connection&>> transaction(F fn) {
-        Transaction tx = in_transaction() ? co_await begin_nested() : co_await begin();
-        co_return co_await run_in(std::move(tx), fn);
+        // (No co_await inside ?: here: g++ 12 mishandles the temporaries.)
+        if (in_transaction()) co_return co_await run_in(co_await begin_nested(), fn);
+        co_return co_await run_in(co_await begin(), fn);
     }
     template <class F>
     boost::asio::awaitable<detail::awaited_t<F, Connection&>> nested(F fn) {
-        Transaction tx = co_await begin_nested();
-        co_return co_await run_in(std::move(tx), fn);
+        co_return co_await run_in(co_await begin_nested(), fn);
     }
 
     bool in_transaction() const noexcept;

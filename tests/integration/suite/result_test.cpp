@@ -12,7 +12,7 @@ asio::awaitable<Result> numbers(Connection& c, int n) {
     co_await c.execute("DELETE FROM numbers");
     std::vector<Params> rows;
     for (int i = 1; i <= n; ++i) rows.push_back({{"n", i}, {"p", i % 2 ? "odd" : "even"}});
-    co_await c.execute_many("INSERT INTO numbers VALUES (:n, :p)", rows);
+    if (!rows.empty()) co_await c.execute_many("INSERT INTO numbers VALUES (:n, :p)", rows);
     co_return co_await c.execute("SELECT n, parity FROM numbers ORDER BY n");
 }
 
