@@ -205,15 +205,40 @@ void ConnectionState::after_failure() noexcept {
     }
 }
 
+// "[asyncsql #3] SELECT ... [2 values]", values shown only with echo_parameters.
+std::string ConnectionState::echo_line(std::string_view sql, std::span<const std::vector<Value>> sets) const {
+    std::string line = "[asyncsql #" + std::to_string(lease.id()) + "] " + std::string(sql);
+    std::size_t values = 0;
+    for (const auto& set : sets) values += set.size();
+    if (values == 0) return line;
+    if (!engine->options.echo_parameters)
+        return line + " [" + std::to_string(values) + " values hidden; echo_parameters=true shows them]";
+    constexpr std::size_t shown_sets = 10;
+    line += " [";
+    for (std::size_t i = 0; i < sets.size() && i < shown_sets; ++i) {
+        line += i ? ", (" : "(";
+        for (std::size_t j = 0; j < sets[i].size(); ++j) {
+            if (j) line += ", ";
+            const Value& v = sets[i][j];
+            line += v.kind() == ValueKind::text ? "'" + v.to_string() + "'" : v.to_string();
+        }
+        line += ")";
+    }
+    if (sets.size() > shown_sets) line += ", ... " + std::to_string(sets.size() - shown_sets) + " more";
+    return line + "]";
+}
+
 template <class Op>
-auto ConnectionState::observed(std::string_view sql, std::size_t sets, Op op) -> decltype(op()) {
+auto ConnectionState::observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op)
+    -> decltype(op()) {
     using T = typename decltype(op())::value_type;
-    const StatementEvent event{.connection_id = lease.id(), .sql = sql, .parameter_sets = sets};
-    const bool announce = sets > 0 || !sql.empty();
+    const StatementEvent event{
+        .connection_id = lease.id(), .sql = sql, .parameter_sets = std::max<std::size_t>(sets.size(), 1)};
+    const bool announce = !sql.empty();
     EngineState& e = *engine;
     if (announce) {
         notify(e.events.before_execute, event);
-        if (e.options.echo) e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] " + std::string(sql));
+        if (e.options.echo) e.echo(echo_line(sql, sets));
     }
     const auto started = Clock::now();
     const auto limit = options.timeout ? options.timeout : e.options.statement_timeout;
@@ -273,8 +298,7 @@ asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_vie
     driver::Connection& d = ready();
     if (autobegin && frames.empty() && !autocommit()) begin_transaction();
     const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
-    auto outcome = co_await observed(sql, std::max<std::size_t>(sets.size(), 1),
-                                     [&] { return d.execute(request); });
+    auto outcome = co_await observed(sql, sets, [&] { return d.execute(request); });
     on_sent();
     co_return outcome;
 }
@@ -284,7 +308,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> ConnectionState::open_cursor(
     driver::Connection& d = ready();
     if (frames.empty() && !autocommit()) begin_transaction();
     const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
-    auto cursor = co_await observed(sql, 1, [&] { return d.open_cursor(request); });
+    auto cursor = co_await observed(sql, sets, [&] { return d.open_cursor(request); });
     on_sent();
     co_return cursor;
 }
@@ -293,7 +317,7 @@ asio::awaitable<std::shared_ptr<RowSet>> ConnectionState::fetch(driver::Cursor& 
                                                                 std::size_t max_rows) {
     if (closed || !lease)
         throw ResourceClosedError("the connection of this stream is closed", ErrorKind::resource_closed);
-    co_return co_await observed({}, 0, [&] { return cursor.fetch(max_rows); });
+    co_return co_await observed({}, {}, [&] { return cursor.fetch(max_rows); });
 }
 
 void StreamState::finish() noexcept {

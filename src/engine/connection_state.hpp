@@ -77,7 +77,8 @@ struct ConnectionState {
 
 private:
     template <class Op>
-    auto observed(std::string_view sql, std::size_t sets, Op op) -> decltype(op());
+    auto observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op) -> decltype(op());
+    std::string echo_line(std::string_view sql, std::span<const std::vector<Value>> sets) const;
     void on_sent() noexcept;
     void after_failure() noexcept;
     void drop_unsent_from(std::size_t index) noexcept;

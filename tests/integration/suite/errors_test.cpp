@@ -1,1 +1,150 @@
+// Database errors arrive as the right class, carry their facts, and leave the
+// pool healthy.
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "suite/suite.hpp"
+
+namespace asyncsql::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// A statement that runs for a long time on every backend (a big cross join).
+constexpr const char* slow_query =
+    "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100000000) "
+    "SELECT COUNT(*) FROM s";
+
+asio::awaitable<void> create_parent_child(Connection& c) {
+    co_await c.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, code VARCHAR(8) NOT NULL UNIQUE)");
+    co_await c.execute(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id), "
+        "qty INTEGER CHECK (qty > 0))");
+    co_await c.execute("INSERT INTO parent VALUES (1, 'a')");
+    co_await c.commit();
+}
+
+template <class E>
+asio::awaitable<E> expect_error(Connection& c, std::string sql) {
+    try {
+        co_await c.execute(sql);
+    } catch (const E& e) {
+        co_return e;
+    }
+    throw std::runtime_error("no error from: " + sql);
+}
+
+using ErrorsSuite = EngineSuite;
+
+TEST_F(ErrorsSuite, ConstraintViolationsAreIntegrityErrorsOfTheirKind) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_parent_child(c);
+        auto dup = co_await expect_error<IntegrityError>(c, "INSERT INTO parent VALUES (2, 'a')");
+        EXPECT_EQ(dup.kind(), ErrorKind::unique_violation);
+        EXPECT_EQ(dup.statement(), "INSERT INTO parent VALUES (2, 'a')");
+        auto fk = co_await expect_error<IntegrityError>(c, "INSERT INTO child VALUES (1, 99, 1)");
+        EXPECT_EQ(fk.kind(), ErrorKind::foreign_key_violation);
+        auto nn = co_await expect_error<IntegrityError>(c, "INSERT INTO parent VALUES (3, NULL)");
+        EXPECT_EQ(nn.kind(), ErrorKind::not_null_violation);
+        auto check = co_await expect_error<IntegrityError>(c, "INSERT INTO child VALUES (2, 1, 0)");
+        EXPECT_EQ(check.kind(), ErrorKind::check_violation);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM parent"), 1);
+    });
+}
+
+TEST_F(ErrorsSuite, BadSqlIsAProgrammingErrorWithTheStatement) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto syntax = co_await expect_error<ProgrammingError>(c, "SELEC 1");
+        EXPECT_EQ(syntax.kind(), ErrorKind::syntax_error);
+        EXPECT_NE(std::string(syntax.what()).find("SELEC 1"), std::string::npos);
+        auto missing = co_await expect_error<ProgrammingError>(c, "SELECT * FROM nowhere");
+        EXPECT_EQ(missing.kind(), ErrorKind::undefined_object);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
+    });
+}
+
+TEST_F(ErrorsSuite, ErrorInsideTransactionKeepsEarlierWorkUntilRollback) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await create_parent_child(c);
+        bool threw = false;
+        try {
+            co_await engine.transaction([](Connection& tx) -> asio::awaitable<void> {
+                co_await tx.execute("INSERT INTO parent VALUES (2, 'b')");
+                co_await tx.execute("INSERT INTO parent VALUES (3, 'b')");
+            });
+        } catch (const IntegrityError&) {
+            threw = true;
+        }
+        EXPECT_TRUE(threw);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM parent"), 1) << "the whole transaction rolled back";
+        EXPECT_EQ(engine.pool_status().checked_out, 1u);
+    });
+}
+
+TEST_F(ErrorsSuite, StatementTimeoutInterruptsAndTheConnectionStaysUsable) {
+    with_engine({{"statement_timeout", "0.2"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        const auto started = std::chrono::steady_clock::now();
+        bool timed_out = false;
+        try {
+            co_await c.execute(slow_query);
+        } catch (const TimeoutError& e) {
+            timed_out = e.kind() == ErrorKind::statement_timeout;
+        }
+        const auto took = std::chrono::steady_clock::now() - started;
+        EXPECT_TRUE(timed_out);
+        EXPECT_LT(took, 2s);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42);
+    });
+}
+
+TEST_F(ErrorsSuite, CancelledStatementReturnsQuicklyAndTheNextResultIsCorrect) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = co_await engine.connect();
+        asio::cancellation_signal cancel;
+        std::exception_ptr outcome;
+        bool done = false;
+        asio::co_spawn(ex, [&]() -> asio::awaitable<void> { co_await c.execute(slow_query); },
+                       asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+                           outcome = e;
+                           done = true;
+                       }));
+        asio::steady_timer timer(ex, 100ms);
+        co_await timer.async_wait(asio::use_awaitable);
+        const auto started = std::chrono::steady_clock::now();
+        cancel.emit(asio::cancellation_type::terminal);
+        while (!done) {
+            timer.expires_after(1ms);
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+        CO_ASSERT_TRUE(outcome != nullptr);
+        try {
+            std::rethrow_exception(outcome);
+        } catch (const OperationalError& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::cancelled);
+        } catch (...) {
+            ADD_FAILURE() << "not an OperationalError";
+        }
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 7"), 7);
+    });
+}
+
+TEST_F(ErrorsSuite, WrongCredentialsOrUnknownOptionsFailClearly) {
+    EXPECT_THROW(create_engine(backend_under_test().fresh_url() + "?pool_size=lots"), ArgumentError);
+    EXPECT_THROW(create_engine(backend_under_test().fresh_url() + "?no_such_driver_option=1"), ArgumentError);
+    EXPECT_THROW(create_engine("nosuchdb://x/y"), ArgumentError);
+}
+
+}  // namespace
+}  // namespace asyncsql::test

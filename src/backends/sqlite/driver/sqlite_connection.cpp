@@ -126,9 +126,11 @@ asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::run(Fn fn) {
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [&](auto handler) {
             call.executor = asio::get_associated_executor(handler);
-            auto slot = asio::get_associated_cancellation_slot(handler);
-            if (slot.is_connected()) slot.assign([this](asio::cancellation_type) { cancel(); });
             call.handler.emplace(std::move(handler));
+            // The slot of the type-erased handler: the original slot now
+            // carries any_completion_handler's own forwarding handler.
+            auto slot = asio::get_associated_cancellation_slot(*call.handler);
+            if (slot.is_connected()) slot.assign([this](asio::cancellation_type) { cancel(); });
             worker_->submit(call);
         },
         asio::use_awaitable);
