@@ -139,7 +139,7 @@ asio::awaitable<void> tour(Engine engine) {
         check(before == 12 && after == 12 && authors == 4, "savepoint rollback");
     });
 
-    heading("4. " + std::to_string(tasks) + " concurrent tasks over a pool of " + std::to_string(pool_size));
+    heading("4. " + std::to_string(tasks) + " concurrent tasks, pool_size " + std::to_string(pool_size));
     {
         auto ex = co_await asio::this_coro::executor;
         asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());

@@ -27,17 +27,7 @@ protected:
 
     template <class F>
     void with_engine(const std::string& url, const Options& options, F body) {
-        Engine engine = create_engine(url, options);
-        run_async([&]() -> asio::awaitable<void> {
-            std::exception_ptr failure;
-            try {
-                co_await body(engine);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            co_await engine.dispose();
-            if (failure) std::rethrow_exception(failure);
-        });
+        run_with_engine(create_engine(url, options), std::move(body));
     }
 };
 

@@ -41,42 +41,32 @@ TEST_F(EventsSuite, ListenersSeeConnectCheckoutStatementsAndErrors) {
 }
 
 TEST_F(EventsSuite, EchoLogsStatementsButNotParameterValues) {
-    std::vector<std::string> lines;
-    set_log_sink([&](std::string_view line) { lines.emplace_back(line); });
+    CapturedLog log;
     with_engine({{"echo", "true"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
         co_await c.execute("SELECT :secret AS s", {{"secret", "hunter2"}});
     });
-    set_log_sink(nullptr);
-    std::string all;
-    for (const auto& line : lines) all += line + "\n";
+    const std::string& all = log.text();
     EXPECT_NE(all.find("SELECT ?1 AS s"), std::string::npos) << all;
     EXPECT_NE(all.find("done in"), std::string::npos) << all;
     EXPECT_EQ(all.find("hunter2"), std::string::npos) << all;
 }
 
 TEST_F(EventsSuite, EchoParametersLogsValuesWhenAsked) {
-    std::vector<std::string> lines;
-    set_log_sink([&](std::string_view line) { lines.emplace_back(line); });
+    CapturedLog log;
     with_engine({{"echo", "true"}, {"echo_parameters", "true"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
         co_await c.execute("SELECT :v AS s", {{"v", "visible-value"}});
     });
-    set_log_sink(nullptr);
-    std::string all;
-    for (const auto& line : lines) all += line + "\n";
-    EXPECT_NE(all.find("visible-value"), std::string::npos) << all;
+    EXPECT_NE(log.text().find("visible-value"), std::string::npos) << log.text();
 }
 
 TEST_F(EventsSuite, EchoPoolLogsPoolActivity) {
-    std::vector<std::string> lines;
-    set_log_sink([&](std::string_view line) { lines.emplace_back(line); });
+    CapturedLog log;
     with_engine({{"echo_pool", "true"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
     });
-    set_log_sink(nullptr);
-    ASSERT_FALSE(lines.empty());
-    EXPECT_NE(lines.front().find("opened connection #1"), std::string::npos) << lines.front();
+    EXPECT_EQ(log.text().rfind("[asyncsql pool] opened connection #1", 0), 0u) << log.text();
 }
 
 }  // namespace

@@ -39,6 +39,34 @@ const BackendUnderTest& backend_under_test();
 
 using Options = std::vector<std::pair<std::string, std::string>>;
 
+// Runs body(engine) to completion and disposes the engine, even on failure.
+template <class F>
+void run_with_engine(Engine engine, F body) {
+    run_async([&]() -> boost::asio::awaitable<void> {
+        std::exception_ptr failure;
+        try {
+            co_await body(engine);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        co_await engine.dispose();
+        if (failure) std::rethrow_exception(failure);
+    });
+}
+
+// Collects the library's log lines while it lives.
+class CapturedLog {
+public:
+    CapturedLog() {
+        set_log_sink([this](std::string_view line) { text_ += std::string(line) + "\n"; });
+    }
+    ~CapturedLog() { set_log_sink(nullptr); }
+    const std::string& text() const noexcept { return text_; }
+
+private:
+    std::string text_;
+};
+
 class EngineSuite : public ::testing::Test {
 protected:
     Engine make_engine(const Options& options = {}) {
@@ -48,17 +76,7 @@ protected:
     // Runs body(engine) on a fresh database and disposes the engine afterwards.
     template <class F>
     void with_engine(const Options& options, F body) {
-        Engine engine = make_engine(options);
-        run_async([&]() -> boost::asio::awaitable<void> {
-            std::exception_ptr failure;
-            try {
-                co_await body(engine);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            co_await engine.dispose();
-            if (failure) std::rethrow_exception(failure);
-        });
+        run_with_engine(make_engine(options), std::move(body));
     }
     template <class F>
     void with_engine(F body) {
