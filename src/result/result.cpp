@@ -1,6 +1,9 @@
 #include "asyncsql/result/result.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <unordered_map>
+#include <variant>
 
 namespace asyncsql {
 
@@ -71,20 +74,51 @@ std::vector<std::unordered_map<std::string, Value>> Result::mappings() {
     return out;
 }
 
+namespace {
+
+std::size_t hash_of(const Value& v) noexcept {
+    return std::visit(
+        [](const auto& x) -> std::size_t {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, Null>) return 0;
+            else if constexpr (std::is_same_v<T, std::string>) return std::hash<std::string_view>{}(x);
+            else if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Json>)
+                return std::hash<std::string_view>{}(x.text);
+            else if constexpr (std::is_same_v<T, Bytes>)
+                return std::hash<std::string_view>{}(
+                    std::string_view(reinterpret_cast<const char*>(x.data()), x.size()));
+            else if constexpr (std::is_same_v<T, Date>)
+                return std::hash<int>{}(std::chrono::sys_days(x).time_since_epoch().count());
+            else if constexpr (std::is_same_v<T, Time>) return std::hash<std::int64_t>{}(x.since_midnight.count());
+            else if constexpr (std::is_same_v<T, Timestamp>) return std::hash<std::int64_t>{}(x.time_since_epoch().count());
+            else if constexpr (std::is_same_v<T, Uuid>)
+                return std::hash<std::string_view>{}(
+                    std::string_view(reinterpret_cast<const char*>(x.bytes.data()), x.bytes.size()));
+            else return std::hash<T>{}(x);
+        },
+        v.storage());
+}
+
+}  // namespace
+
 Result& Result::unique() {
     if (remaining() == 0) return *this;
     const std::size_t width = rows_->columns->size();
     auto kept = std::make_shared<RowSet>();
     kept->columns = rows_->columns;
-    auto already_kept = [&](const Value* row) {
-        for (std::size_t start = 0; start < kept->values.size(); start += width)
-            if (std::equal(row, row + width, kept->values.begin() + static_cast<std::ptrdiff_t>(start)))
-                return true;
-        return false;
-    };
+    // Rows by hash, as offsets into kept->values; equal hashes are compared.
+    std::unordered_multimap<std::size_t, std::size_t> seen;
     for (std::size_t r = cursor_; r < rows_->row_count(); ++r) {
         const Value* row = rows_->values.data() + r * width;
-        if (!already_kept(row)) kept->values.insert(kept->values.end(), row, row + width);
+        std::size_t hash = width;
+        for (std::size_t c = 0; c < width; ++c) hash = hash * 31 + hash_of(row[c]);
+        auto [first, last] = seen.equal_range(hash);
+        const bool duplicate = std::any_of(first, last, [&](const auto& entry) {
+            return std::equal(row, row + width, kept->values.begin() + static_cast<std::ptrdiff_t>(entry.second));
+        });
+        if (duplicate) continue;
+        seen.emplace(hash, kept->values.size());
+        kept->values.insert(kept->values.end(), row, row + width);
     }
     rows_ = std::move(kept);
     cursor_ = 0;

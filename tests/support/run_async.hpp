@@ -36,4 +36,20 @@ auto run_async(F&& make) {
 // Peak resident set size of this process so far, in bytes.
 std::size_t peak_rss_bytes();
 
+// False under AddressSanitizer, whose shadow memory and quarantine of freed
+// blocks make resident-set figures meaningless.
+constexpr bool memory_is_measurable() {
+#if defined(__SANITIZE_ADDRESS__)
+    return false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return false;
+#else
+    return true;
+#endif
+#else
+    return true;
+#endif
+}
+
 }  // namespace asyncsql::test

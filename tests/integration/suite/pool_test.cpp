@@ -192,7 +192,7 @@ TEST_F(PoolSuite, InvalidatedConnectionIsReplaced) {
 }
 
 TEST_F(PoolSuite, RecycleAndPrePingReplaceOrCheckIdleConnections) {
-    with_engine({{"pool_recycle", "0.05"}, {"pool_pre_ping", "true"}}, [](Engine& engine) -> asio::awaitable<void> {
+    with_engine({{"pool_recycle", "0.3"}, {"pool_pre_ping", "true"}}, [](Engine& engine) -> asio::awaitable<void> {
         std::uint64_t old_id = 0;
         {
             auto c = co_await engine.connect();
@@ -202,7 +202,7 @@ TEST_F(PoolSuite, RecycleAndPrePingReplaceOrCheckIdleConnections) {
             auto c = co_await engine.connect();
             EXPECT_EQ(c.id(), old_id) << "young enough to reuse after a ping";
         }
-        co_await sleep_for(80ms);
+        co_await sleep_for(400ms);
         auto c = co_await engine.connect();
         EXPECT_NE(c.id(), old_id) << "older than pool_recycle";
     });

@@ -97,8 +97,10 @@ TEST_F(StreamSuite, MillionRowsStreamInBoundedMemory) {
         const std::size_t growth = peak_rss_bytes() - before;
         EXPECT_EQ(rows, 1'000'000u);
         EXPECT_EQ(sum, 1'000'000LL * 1'000'001 / 2);
-        EXPECT_LT(peak_rss_bytes(), std::size_t{50} << 20) << "peak RSS of the whole test process";
-        EXPECT_LT(growth, std::size_t{8} << 20) << "peak grew by " << growth << " bytes while streaming";
+        if (memory_is_measurable()) {
+            EXPECT_LT(peak_rss_bytes(), std::size_t{50} << 20) << "peak RSS of the whole test process";
+            EXPECT_LT(growth, std::size_t{8} << 20) << "peak grew by " << growth << " bytes while streaming";
+        }
     });
 }
 
