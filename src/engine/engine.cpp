@@ -15,8 +15,16 @@ pool::ConnectionPool& EngineState::pool_on(const boost::asio::any_io_executor& e
     if (pool) return *pool;
     pool::PoolHooks hooks;
     auto relay = [this](auto member) {
-        return [this, member](std::uint64_t id) {
-            for (const auto& listener : events.*member) listener(id);
+        return [this, member](std::uint64_t id) noexcept {
+            for (const auto& listener : events.*member) {
+                try {
+                    listener(id);
+                } catch (const std::exception& e) {
+                    log_line(std::string("[asyncsql] event listener failed: ") + e.what());
+                } catch (...) {
+                    log_line("[asyncsql] event listener failed");
+                }
+            }
         };
     };
     hooks.on_connect = relay(&Events::connect);

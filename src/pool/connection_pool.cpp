@@ -104,8 +104,9 @@ ConnectionPool::~ConnectionPool() = default;
 
 std::size_t ConnectionPool::capacity() const noexcept {
     switch (config_.kind) {
-    case backends::PoolKind::queue:  // max_overflow may be "unlimited" (SIZE_MAX)
-        return config_.max_overflow > SIZE_MAX - config_.size ? SIZE_MAX : config_.size + config_.max_overflow;
+    case backends::PoolKind::queue:  // pool_size 0 means no limit, as in SQLAlchemy
+        if (config_.size == 0 || config_.max_overflow > SIZE_MAX - config_.size) return SIZE_MAX;
+        return config_.size + config_.max_overflow;
     case backends::PoolKind::null: return SIZE_MAX;
     case backends::PoolKind::single: return 1;
     }
@@ -114,7 +115,7 @@ std::size_t ConnectionPool::capacity() const noexcept {
 
 std::size_t ConnectionPool::idle_limit() const noexcept {
     switch (config_.kind) {
-    case backends::PoolKind::queue: return config_.size;
+    case backends::PoolKind::queue: return config_.size == 0 ? SIZE_MAX : config_.size;
     case backends::PoolKind::null: return 0;
     case backends::PoolKind::single: return 1;
     }
@@ -195,6 +196,9 @@ PooledConnection ConnectionPool::hand_out(Entry& entry, std::string label, Clock
     ++counters_.checkouts;
     counters_.checkout_wait_total += now - asked_at;
     counters_.checkout_wait_max = std::max(counters_.checkout_wait_max, now - asked_at);
+    if (hooks_.log)
+        log("checkout of connection #" + std::to_string(entry.id) +
+            (entry.label.empty() ? std::string() : " by '" + entry.label + "'"));
     if (hooks_.on_checkout) hooks_.on_checkout(entry.id);
     return PooledConnection(shared_from_this(), &entry);
 }
@@ -266,6 +270,7 @@ void ConnectionPool::throw_timeout(Clock::duration waited) {
 }
 
 void ConnectionPool::release(Entry& entry) noexcept {
+    if (hooks_.log) log("checkin of connection #" + std::to_string(entry.id));
     if (hooks_.on_checkin) hooks_.on_checkin(entry.id);
     entry.label.clear();
     if (disposed_ || entry.invalidated || !entry.connection->usable()) {

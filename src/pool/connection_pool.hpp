@@ -36,6 +36,8 @@ struct PoolConfig {
     std::string reset_sql = "ROLLBACK";
 };
 
+// Called on the pool's executor; they must not throw (the engine's relays
+// catch what its listeners throw).
 struct PoolHooks {
     std::function<void(std::uint64_t id)> on_connect;
     std::function<void(std::uint64_t id)> on_checkout;

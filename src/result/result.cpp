@@ -35,7 +35,7 @@ std::vector<Row> Result::fetchmany(std::size_t n) {
 std::vector<Row> Result::all() { return fetchmany(remaining()); }
 
 std::vector<std::vector<Row>> Result::partitions(std::size_t size) {
-    if (size == 0) throw ArgumentError("partitions(size): size must be at least 1");
+    if (size == 0) throw ArgumentError("partitions(size): size must be at least 1", ErrorKind::invalid_argument);
     std::vector<std::vector<Row>> out;
     while (remaining() > 0) out.push_back(fetchmany(size));
     return out;
@@ -49,7 +49,7 @@ std::optional<Row> Result::first() {
 
 Row Result::one() {
     auto row = one_or_none();
-    if (!row) throw NoResultFound("no row was found when one was required");
+    if (!row) throw NoResultFound("no row was found when one was required", ErrorKind::not_found);
     return *row;
 }
 
@@ -58,13 +58,15 @@ std::optional<Row> Result::one_or_none() {
     if (left > 1) {
         cursor_ += left;
         throw MultipleResultsFound("multiple rows (" + std::to_string(left) +
-                                   ") were found when one or none was required");
+                                       ") were found when one or none was required",
+                                   ErrorKind::multiple_found);
     }
     return first();
 }
 
 void Result::throw_no_row() const {
-    throw NoResultFound("the statement returned no row; read it as std::optional to accept none");
+    throw NoResultFound("the statement returned no row; read it as std::optional to accept none",
+                        ErrorKind::not_found);
 }
 
 std::vector<std::unordered_map<std::string, Value>> Result::mappings() {

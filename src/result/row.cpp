@@ -24,13 +24,15 @@ std::size_t Columns::index_of(std::string_view name) const {
     std::string known;
     for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
     throw InterfaceError("no column named '" + std::string(name) + "' in this result; columns are: " +
-                         (known.empty() ? "(none)" : known));
+                             (known.empty() ? "(none)" : known),
+                         ErrorKind::invalid_argument);
 }
 
 const Value& Row::operator[](std::size_t column) const {
     if (column >= size())
         throw InterfaceError("column index " + std::to_string(column) + " is out of range; the row has " +
-                             std::to_string(size()) + " columns");
+                                 std::to_string(size()) + " columns",
+                             ErrorKind::invalid_argument);
     return data()[column];
 }
 
@@ -63,7 +65,8 @@ namespace detail {
 
 void throw_shape_error(std::string_view type, std::size_t expected, std::size_t actual) {
     throw DataError("cannot map a row of " + std::to_string(actual) + " columns into " +
-                    std::string(type) + ": " + std::to_string(expected) + " columns expected");
+                        std::string(type) + ": " + std::to_string(expected) + " columns expected",
+                    ErrorKind::data_exception);
 }
 
 }  // namespace detail

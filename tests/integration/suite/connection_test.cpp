@@ -45,6 +45,10 @@ TEST_F(ConnectionSuite, ExecuteReportsRowcountAndLastInsertId) {
         auto updated = co_await c.execute("UPDATE users SET email = :e WHERE id <= :max", {{"e", "x"}, {"max", 2}});
         EXPECT_EQ(updated.rowcount(), 2);
         EXPECT_FALSE(updated.returns_rows());
+        EXPECT_FALSE(updated.last_insert_id()) << "an UPDATE inserts nothing";
+        auto created = co_await c.execute("CREATE TABLE other (x INTEGER)");
+        EXPECT_EQ(created.rowcount(), 0) << "DDL changes no rows";
+        EXPECT_FALSE(created.last_insert_id());
         co_await c.commit();
     });
 }

@@ -40,6 +40,21 @@ TEST_F(EventsSuite, ListenersSeeConnectCheckoutStatementsAndErrors) {
     EXPECT_EQ(seen, expected);
 }
 
+TEST_F(EventsSuite, ThrowingListenersAreLoggedAndIgnored) {
+    CapturedLog log;
+    Engine engine = make_engine();
+    auto fail = [](auto&&...) { throw std::runtime_error("listener bug"); };
+    engine.events().checkout.push_back(fail);
+    engine.events().checkin.push_back(fail);
+    engine.events().before_execute.push_back(fail);
+    run_with_engine(engine, [](Engine& e) -> asio::awaitable<void> {
+        auto c = co_await e.connect();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
+    });
+    EXPECT_EQ(engine.pool_status().checked_out, 0u);
+    EXPECT_NE(log.text().find("event listener failed: listener bug"), std::string::npos) << log.text();
+}
+
 TEST_F(EventsSuite, EchoLogsStatementsButNotParameterValues) {
     CapturedLog log;
     with_engine({{"echo", "true"}}, [](Engine& engine) -> asio::awaitable<void> {

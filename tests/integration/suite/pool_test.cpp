@@ -117,6 +117,17 @@ TEST_F(PoolSuite, WaitersAreServedInArrivalOrder) {
     });
 }
 
+TEST_F(PoolSuite, PoolSizeZeroMeansNoLimit) {
+    with_engine({{"pool_size", "0"}, {"max_overflow", "0"}, {"pool_timeout", "0.05"}},
+                [](Engine& engine) -> asio::awaitable<void> {
+        std::vector<Connection> held;
+        for (int i = 0; i < 12; ++i) held.push_back(co_await engine.connect());
+        EXPECT_EQ(engine.pool_status().checked_out, 12u);
+        held.clear();
+        EXPECT_EQ(engine.pool_status().idle, 12u);
+    });
+}
+
 TEST_F(PoolSuite, OverflowConnectionsAreClosedWhenReturned) {
     with_engine({{"pool_size", "1"}, {"max_overflow", "2"}}, [](Engine& engine) -> asio::awaitable<void> {
         {

@@ -297,6 +297,7 @@ void read_row(sqlite3_stmt* stmt, std::span<const ColumnHint> hints, std::vector
 }
 
 std::int64_t changes(sqlite3* db) noexcept { return sqlite3_changes64(db); }
+std::int64_t total_changes(sqlite3* db) noexcept { return sqlite3_total_changes64(db); }
 std::int64_t last_insert_rowid(sqlite3* db) noexcept { return sqlite3_last_insert_rowid(db); }
 bool in_transaction(sqlite3* db) noexcept { return sqlite3_get_autocommit(db) == 0; }
 bool is_read_only(sqlite3_stmt* stmt) noexcept { return sqlite3_stmt_readonly(stmt) != 0; }

@@ -51,6 +51,7 @@ void reset(sqlite3_stmt* stmt) noexcept;
 void read_row(sqlite3_stmt* stmt, std::span<const ColumnHint> hints, std::vector<Value>& out);
 
 std::int64_t changes(sqlite3* db) noexcept;
+std::int64_t total_changes(sqlite3* db) noexcept;
 std::int64_t last_insert_rowid(sqlite3* db) noexcept;
 bool in_transaction(sqlite3* db) noexcept;
 bool is_read_only(sqlite3_stmt* stmt) noexcept;

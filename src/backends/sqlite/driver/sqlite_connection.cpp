@@ -191,22 +191,32 @@ asio::awaitable<driver::ExecuteOutcome> SqliteConnection::execute(const driver::
                 outcome.rows = std::make_shared<RowSet>();
                 outcome.rows->columns = statement->columns;
             }
+            // sqlite3_changes() keeps the count of the last INSERT/UPDATE/
+            // DELETE, and last_insert_rowid() the last INSERT's id, across
+            // other statements: count only what this statement did.
             std::int64_t changed = 0;
+            bool wrote_rows = false;
+            const std::int64_t rowid_before = api::last_insert_rowid(db());
             static const std::vector<Value> no_parameters;
             auto parameter_sets = request.parameter_sets.empty()
                                       ? std::span<const std::vector<Value>>(&no_parameters, 1)
                                       : request.parameter_sets;
             for (const auto& parameters : parameter_sets) {
                 api::bind(handle, parameters, request.sql);
+                const std::int64_t total_before = api::total_changes(db());
                 while (api::step(db(), handle, request.sql) == api::StepResult::row) {
                     if (outcome.rows) api::read_row(handle, statement->hints, outcome.rows->values);
                 }
-                if (!read_only) changed += api::changes(db());
+                if (!read_only && api::total_changes(db()) != total_before) {
+                    changed += api::changes(db());
+                    wrote_rows = true;
+                }
                 api::reset(handle);
             }
             if (!read_only) {
                 outcome.rows_affected = changed;
-                if (changed > 0) outcome.last_insert_id = api::last_insert_rowid(db());
+                const std::int64_t rowid_after = api::last_insert_rowid(db());
+                if (wrote_rows && rowid_after != rowid_before) outcome.last_insert_id = rowid_after;
             }
             refresh_state();
             return outcome;
