@@ -55,7 +55,7 @@ run_step() {
   "$@"
   local elapsed=$((SECONDS - start))
   echo "== done: $title in $(format_seconds "$elapsed")"
-  step_summary+=("$(printf '%-44s %s' "$title" "$(format_seconds "$elapsed")")")
+  step_summary+=("$(printf '%-48s %s' "$title" "$(format_seconds "$elapsed")")")
   current_step=""
 }
 
@@ -127,7 +127,7 @@ asan_ran=0
 if [[ "${ASYNCSQL_SKIP_ASAN:-0}" == "1" ]]; then
   echo
   echo "== ASYNCSQL_SKIP_ASAN=1: skipping the asan preset"
-  step_summary+=("$(printf '%-44s %s' "asan: build + ctest" "SKIPPED (ASYNCSQL_SKIP_ASAN=1)")")
+  step_summary+=("$(printf '%-48s %s' "asan: build + ctest" "SKIPPED (ASYNCSQL_SKIP_ASAN=1)")")
 else
   run_step "asan: configure + build (clang-14, ASan+UBSan)" build_preset asan
   run_step "asan: ctest -L 'unit|sqlite'" test_asan
