@@ -19,6 +19,7 @@ packages=(
   libsqlite3-dev
   libgtest-dev
   googletest
+  libbenchmark-dev
 )
 
 missing=()
