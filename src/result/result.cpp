@@ -78,6 +78,14 @@ std::vector<std::unordered_map<std::string, Value>> Result::mappings() {
 
 namespace {
 
+std::size_t hash_of(const Value& v) noexcept;
+
+std::size_t hash_of(const Array& elements) noexcept {
+    std::size_t hash = elements.size();
+    for (const auto& element : elements) hash = hash * 31 + hash_of(element);
+    return hash;
+}
+
 std::size_t hash_of(const Value& v) noexcept {
     return std::visit(
         [](const auto& x) -> std::size_t {
@@ -93,6 +101,10 @@ std::size_t hash_of(const Value& v) noexcept {
                 return std::hash<int>{}(std::chrono::sys_days(x).time_since_epoch().count());
             else if constexpr (std::is_same_v<T, Time>) return std::hash<std::int64_t>{}(x.since_midnight.count());
             else if constexpr (std::is_same_v<T, Timestamp>) return std::hash<std::int64_t>{}(x.time_since_epoch().count());
+            else if constexpr (std::is_same_v<T, Interval>)
+                return std::hash<std::int64_t>{}(x.time.count()) ^ (std::size_t(x.days) << 20) ^
+                       (std::size_t(x.months) << 40);
+            else if constexpr (std::is_same_v<T, Array>) return hash_of(x);
             else if constexpr (std::is_same_v<T, Uuid>)
                 return std::hash<std::string_view>{}(
                     std::string_view(reinterpret_cast<const char*>(x.bytes.data()), x.bytes.size()));

@@ -389,4 +389,18 @@ Json decode_json(const Value& v, std::string_view column) {
     throw_decode_error(v, target, column);
 }
 
+Interval decode_interval(const Value& v, std::string_view column) {
+    constexpr std::string_view target = "Interval";
+    if (const auto* i = v.get_if<Interval>()) return *i;
+    if (v.is_null()) throw_null(v, target, column);
+    throw_decode_error(v, target, column);
+}
+
+const Array& decode_array(const Value& v, std::string_view column) {
+    constexpr std::string_view target = "an array";
+    if (const auto* a = v.get_if<Array>()) return *a;
+    if (v.is_null()) throw_null(v, target, column);
+    throw_decode_error(v, target, column);
+}
+
 }  // namespace asyncsql::detail

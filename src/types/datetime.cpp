@@ -293,4 +293,25 @@ std::string format_timestamp(Timestamp timestamp) {
     return std::string(buf, put_time(out, static_cast<std::uint64_t>(time_of_day)));
 }
 
+std::string format_interval(const Interval& interval) {
+    std::string out;
+    auto part = [&](std::int64_t n, const char* one, const char* many) {
+        if (n == 0) return;
+        out += std::to_string(n) + " " + (n == 1 || n == -1 ? one : many) + " ";
+    };
+    part(interval.months / 12, "year", "years");
+    part(interval.months % 12, "mon", "mons");
+    part(interval.days, "day", "days");
+    auto micros = interval.time.count();
+    if (micros == 0 && !out.empty()) {
+        out.pop_back();
+        return out;
+    }
+    if (micros < 0) {
+        out += '-';
+        micros = -micros;
+    }
+    return out + format_time(Time{std::chrono::microseconds(micros)});
+}
+
 }  // namespace asyncsql

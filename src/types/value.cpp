@@ -76,6 +76,8 @@ std::string_view to_string(ValueKind kind) noexcept {
     case ValueKind::timestamp: return "timestamp";
     case ValueKind::uuid: return "uuid";
     case ValueKind::json: return "json";
+    case ValueKind::interval: return "interval";
+    case ValueKind::array: return "array";
     }
     return "unknown";
 }
@@ -109,6 +111,15 @@ std::string Value::to_string() const {
             [](const Timestamp& v) { return format_timestamp(v); },
             [](const Uuid& v) { return v.to_string(); },
             [](const Json& v) { return v.text; },
+            [](const Interval& v) { return format_interval(v); },
+            [](const Array& v) {
+                std::string out = "[";
+                for (std::size_t i = 0; i < v.size(); ++i) {
+                    if (i) out += ", ";
+                    out += v[i].kind() == ValueKind::text ? "'" + v[i].to_string() + "'" : v[i].to_string();
+                }
+                return out + "]";
+            },
         },
         storage_);
 }

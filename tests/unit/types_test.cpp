@@ -1073,3 +1073,33 @@ TEST(TimestampTextTest, FormatThenParseIsIdentityAcrossCenturies) {
 }
 
 }  // namespace
+
+namespace asyncsql {
+namespace {
+
+TEST(IntervalTest, FormatsLikePostgres) {
+    using namespace std::chrono;
+    EXPECT_EQ(format_interval(Interval{}), "00:00:00");
+    EXPECT_EQ(format_interval(Interval{.months = 14, .days = 3, .time = hours(4) + minutes(5) + seconds(6) + microseconds(500000)}),
+              "1 year 2 mons 3 days 04:05:06.500000");
+    EXPECT_EQ(format_interval(Interval{.months = 0, .days = 1, .time = microseconds(0)}), "1 day");
+    EXPECT_EQ(format_interval(Interval{.months = 0, .days = 0, .time = -hours(30)}), "-30:00:00");
+    EXPECT_EQ(Value(Interval{.months = 1, .days = 0, .time = {}}).as<Interval>().months, 1);
+    EXPECT_THROW(Value(5).as<Interval>(), DataError);
+}
+
+TEST(ArrayTest, VectorsEncodeAsArraysAndDecodeBack) {
+    const Value v = std::vector<int>{1, 2, 3};
+    EXPECT_EQ(v.kind(), ValueKind::array);
+    EXPECT_EQ(v.to_string(), "[1, 2, 3]");
+    EXPECT_EQ(v.as<std::vector<std::int64_t>>(), (std::vector<std::int64_t>{1, 2, 3}));
+    const Value with_null = std::vector<std::optional<std::string>>{"a", std::nullopt};
+    EXPECT_EQ(with_null.to_string(), "['a', NULL]");
+    EXPECT_EQ(with_null.as<std::vector<std::optional<std::string>>>()[1], std::nullopt);
+    EXPECT_THROW(with_null.as<std::vector<std::string>>(), DataError) << "NULL element into non-optional";
+    EXPECT_THROW(Value(1).as<std::vector<int>>(), DataError);
+    EXPECT_EQ(Value(Bytes{std::byte{1}}).kind(), ValueKind::bytes) << "byte vectors stay bytes";
+}
+
+}  // namespace
+}  // namespace asyncsql

@@ -34,6 +34,8 @@ Time decode_time(const Value& v, std::string_view column);
 Timestamp decode_timestamp(const Value& v, std::string_view column);
 Uuid decode_uuid(const Value& v, std::string_view column);
 Json decode_json(const Value& v, std::string_view column);
+Interval decode_interval(const Value& v, std::string_view column);
+const Array& decode_array(const Value& v, std::string_view column);
 
 template <class T>
 constexpr std::string_view integer_name() {
@@ -162,6 +164,7 @@ ASYNCSQL_STORAGE_CODEC(Time, decode_time);
 ASYNCSQL_STORAGE_CODEC(Timestamp, decode_timestamp);
 ASYNCSQL_STORAGE_CODEC(Uuid, decode_uuid);
 ASYNCSQL_STORAGE_CODEC(Json, decode_json);
+ASYNCSQL_STORAGE_CODEC(Interval, decode_interval);
 
 #undef ASYNCSQL_STORAGE_CODEC
 
@@ -182,6 +185,30 @@ struct codec<std::chrono::sys_days> {
     static Value encode(const std::chrono::sys_days& v) { return Value(Date(v)); }
     static std::chrono::sys_days decode(const Value& v, std::string_view column) {
         return std::chrono::sys_days(detail::decode_date(v, column));
+    }
+};
+
+// Arrays of any codec type: std::vector<int>, std::vector<std::optional<std::string>>,
+// and Array itself (std::vector<Value>). Byte vectors are Bytes, not arrays.
+template <class T>
+    requires(!std::same_as<T, std::byte> && !std::same_as<T, std::uint8_t>)
+struct codec<std::vector<T>> {
+    static Value encode(const std::vector<T>& v)
+        requires Encodable<T>
+    {
+        Array out;
+        out.reserve(v.size());
+        for (const auto& element : v) out.push_back(codec<T>::encode(element));
+        return Value(std::move(out));
+    }
+    static std::vector<T> decode(const Value& v, std::string_view column)
+        requires Decodable<T>
+    {
+        const Array& elements = detail::decode_array(v, column);
+        std::vector<T> out;
+        out.reserve(elements.size());
+        for (const auto& element : elements) out.push_back(codec<T>::decode(element, column));
+        return out;
     }
 };
 

@@ -43,4 +43,7 @@ std::string_view try_parse_timestamp(std::string_view text, Timestamp& out) noex
 
 }  // namespace detail
 
+// "1 year 2 mons 3 days 04:05:06.500000" (PostgreSQL's words, format_time's clock), "00:00:00" when zero.
+std::string format_interval(const Interval& interval);
+
 }  // namespace asyncsql

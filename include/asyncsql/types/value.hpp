@@ -58,12 +58,24 @@ struct Json {
     friend bool operator==(const Json&, const Json&) = default;
 };
 
-enum class ValueKind {
-    null, boolean, integer, real, decimal, text, bytes, date, time, timestamp, uuid, json
+// An interval as PostgreSQL keeps it: months and days apart from the clock
+// part, since neither has a fixed length.
+struct Interval {
+    std::int32_t months = 0;
+    std::int32_t days = 0;
+    std::chrono::microseconds time{0};
+    friend auto operator<=>(const Interval&, const Interval&) = default;
 };
-std::string_view to_string(ValueKind kind) noexcept;
 
 class Value;
+// A one-dimensional array (PostgreSQL arrays); elements may be NULL.
+using Array = std::vector<Value>;
+
+enum class ValueKind {
+    null, boolean, integer, real, decimal, text, bytes, date, time, timestamp, uuid, json,
+    interval, array
+};
+std::string_view to_string(ValueKind kind) noexcept;
 
 // The customisation point: specialise `codec<T>` to make T bindable as a
 // parameter and readable from a result column.
@@ -90,7 +102,7 @@ concept Decodable = requires(const Value& v, std::string_view column) {
 class Value {
 public:
     using Storage = std::variant<Null, bool, std::int64_t, double, Decimal, std::string, Bytes,
-                                 Date, Time, Timestamp, Uuid, Json>;
+                                 Date, Time, Timestamp, Uuid, Json, Interval, Array>;
 
     Value() noexcept = default;
     Value(Null) noexcept {}
@@ -105,6 +117,8 @@ public:
     Value(Timestamp v) noexcept : storage_(v) {}
     Value(Uuid v) noexcept : storage_(v) {}
     Value(Json v) noexcept : storage_(std::move(v)) {}
+    Value(Interval v) noexcept : storage_(v) {}
+    Value(Array v) noexcept : storage_(std::move(v)) {}
 
     // Every other type goes through its codec (int, const char*, optional, ...).
     template <class T>

@@ -256,6 +256,13 @@ void bind(sqlite3_stmt* stmt, std::span<const Value> values, std::string_view sq
         case ValueKind::timestamp: rc = bind_text(format_timestamp(*v.get_if<Timestamp>())); break;
         case ValueKind::uuid: rc = bind_text(v.get_if<Uuid>()->to_string()); break;
         case ValueKind::json: rc = bind_text(v.get_if<Json>()->text); break;
+        case ValueKind::interval:
+        case ValueKind::array:
+            throw DataError(ErrorInfo{.message = "parameter " + std::to_string(i) + ": SQLite has no " +
+                                                 std::string(to_string(v.kind())) +
+                                                 " type; bind it as text or JSON",
+                                      .kind = ErrorKind::data_exception,
+                                      .statement = std::string(sql)});
         }
         if (rc != SQLITE_OK) throw_error(sqlite3_db_handle(stmt), rc, sql);
     }
