@@ -20,6 +20,10 @@ packages=(
   libgtest-dev
   googletest
   libbenchmark-dev
+  postgresql
+  postgresql-client
+  libpq-dev
+  pgbouncer
 )
 
 missing=()
@@ -46,8 +50,32 @@ if [[ "$(id -u)" -ne 0 ]]; then
   fi
 fi
 
+# Installing postgresql or pgbouncer would start their system services (a
+# default cluster on port 5432). The tests run their own throwaway server
+# (tests/support/postgresql-server.sh), so keep services down during the
+# install with a policy-rc.d that forbids every start. Ours is created only if
+# none exists, and removed again afterwards, also when the install fails.
+policy_rc_d=/usr/sbin/policy-rc.d
+created_policy_rc_d=0
+remove_policy_rc_d() {
+  if [[ $created_policy_rc_d -eq 1 ]]; then
+    ${sudo_cmd[@]+"${sudo_cmd[@]}"} rm -f -- "$policy_rc_d" || true
+    created_policy_rc_d=0
+  fi
+}
+trap remove_policy_rc_d EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if [[ ! -e "$policy_rc_d" ]]; then
+  created_policy_rc_d=1
+  printf '#!/bin/sh\n# Temporary, from asyncsql scripts/install-deps.sh: start no services.\nexit 101\n' |
+    ${sudo_cmd[@]+"${sudo_cmd[@]}"} tee "$policy_rc_d" >/dev/null
+  ${sudo_cmd[@]+"${sudo_cmd[@]}"} chmod 755 "$policy_rc_d"
+fi
+
 echo "install-deps: installing ${missing[*]}"
 ${sudo_cmd[@]+"${sudo_cmd[@]}"} apt-get update
 ${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y --no-install-recommends "${missing[@]}"
+remove_policy_rc_d
 echo "install-deps: done"

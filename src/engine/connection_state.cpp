@@ -154,8 +154,34 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
         pending.push_back(d.rollback_to_savepoint(frames[i].savepoint));
         sql = d.release_savepoint(frames[i].savepoint);
     }
-    co_await execute(sql, {}, false);
+    if (i == 0 && commit) {
+        co_await commit_transaction(sql);
+    } else {
+        co_await execute(sql, {}, false);
+    }
     frames.resize(std::min(frames.size(), i));
+}
+
+// A COMMIT whose connection fails before the answer may or may not have
+// committed: say so with its own error, which retry policies never retry.
+asio::awaitable<void> ConnectionState::commit_transaction(const std::string& sql) {
+    std::exception_ptr lost;
+    try {
+        co_await execute(sql, {}, false);
+        co_return;
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::connection_lost) throw;
+        lost = std::current_exception();
+    }
+    try {
+        std::rethrow_exception(lost);
+    } catch (const Error& e) {
+        ErrorInfo info = e.info();
+        info.kind = ErrorKind::commit_outcome_unknown;
+        info.message = "the connection failed during COMMIT, so whether the transaction was committed is "
+                       "unknown: " + e.message();
+        throw CommitOutcomeUnknownError(std::move(info));
+    }
 }
 
 void ConnectionState::abandon_frame(std::uint64_t serial) noexcept {

@@ -59,6 +59,7 @@ struct ConnectionState {
     // Index of the open frame with `serial`, or -1.
     std::ptrdiff_t frame_index(std::uint64_t serial) const noexcept;
     asio::awaitable<void> end_frame(std::uint64_t serial, bool commit);
+    asio::awaitable<void> commit_transaction(const std::string& sql);
     // A handle was dropped while its frame was open: queue the rollback.
     void abandon_frame(std::uint64_t serial) noexcept;
 

@@ -40,8 +40,12 @@ TEST_F(ConnectionSuite, ExecuteReportsRowcountAndLastInsertId) {
         co_await create_users(c);
         auto inserted = co_await c.execute("INSERT INTO users (name) VALUES (:name)", {{"name", "barbara"}});
         EXPECT_EQ(inserted.rowcount(), 1);
-        CO_ASSERT_TRUE(inserted.last_insert_id());
-        EXPECT_EQ(*inserted.last_insert_id(), 4);
+        if (backend_under_test().has_last_insert_id) {
+            CO_ASSERT_TRUE(inserted.last_insert_id());
+            EXPECT_EQ(*inserted.last_insert_id(), 4);
+        } else {
+            EXPECT_FALSE(inserted.last_insert_id());
+        }
         auto updated = co_await c.execute("UPDATE users SET email = :e WHERE id <= :max", {{"e", "x"}, {"max", 2}});
         EXPECT_EQ(updated.rowcount(), 2);
         EXPECT_FALSE(updated.returns_rows());
@@ -74,7 +78,8 @@ TEST_F(ConnectionSuite, PositionalParametersAndDriverSql) {
         co_await create_users(c);
         auto name = co_await c.scalar<std::string>("SELECT name FROM users WHERE id = ?", Params::positional(2));
         EXPECT_EQ(name, "grace");
-        auto n = (co_await c.exec_driver_sql("SELECT COUNT(*) FROM users WHERE id > ?", Params::positional(1))).scalar<int>();
+        const std::string native = "SELECT COUNT(*) FROM users WHERE id > " + backend_under_test().first_placeholder;
+        auto n = (co_await c.exec_driver_sql(native, Params::positional(1))).scalar<int>();
         EXPECT_EQ(n, 2);
     });
 }
@@ -152,7 +157,7 @@ TEST_F(ConnectionSuite, ValuesRoundTripThroughTypedColumns) {
         auto c = co_await engine.connect();
         co_await c.execute(
             "CREATE TABLE kinds (b BOOLEAN, i BIGINT, d DOUBLE PRECISION, n DECIMAL(20, 6), t TEXT, "
-            "y BLOB, dt DATE, tm TIME, ts TIMESTAMP, u UUID, j JSON)");
+            "y " + backend_under_test().blob_type + ", dt DATE, tm TIME, ts TIMESTAMP, u UUID, j JSON)");
         const Bytes blob{std::byte{0}, std::byte{1}, std::byte{0xff}};
         const Date date{std::chrono::year{2024}, std::chrono::month{2}, std::chrono::day{29}};
         const Time time{std::chrono::hours{13} + std::chrono::minutes{5} + std::chrono::microseconds{250}};
@@ -176,7 +181,8 @@ TEST_F(ConnectionSuite, ValuesRoundTripThroughTypedColumns) {
         EXPECT_EQ(row.get<bool>("b"), true);
         EXPECT_EQ(row.get<std::int64_t>("i"), -9007199254740993);
         EXPECT_EQ(row.get<double>("d"), 0.1);
-        EXPECT_EQ(row.get<Decimal>("n").text, "12345.6789");
+        // Exact on servers with a decimal type (scale 6 kept); SQLite keeps a REAL.
+        EXPECT_EQ(row.get<Decimal>("n").text.substr(0, 10), "12345.6789");
         EXPECT_EQ(row.get<std::string>("t"), "héllo\nworld");
         EXPECT_EQ(row.get<Bytes>("y"), blob);
         EXPECT_EQ(row.get<Date>("dt"), date);
@@ -207,13 +213,21 @@ TEST_F(ConnectionSuite, WrongConversionsNameTheColumn) {
 TEST_F(ConnectionSuite, NulBytesAndLargeValuesSurvive) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
-        co_await c.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, t TEXT, b BLOB)");
+        co_await c.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, t TEXT, b " + backend_under_test().blob_type + ")");
+        co_await c.commit();
         const std::string with_nul("a\0b", 3);
         const Bytes big(8 << 20, std::byte{0x5a});
-        co_await c.execute("INSERT INTO blobs VALUES (1, :t, :b)", {{"t", with_nul}, {"b", big}});
+        if (!backend_under_test().text_allows_nul) {
+            EXPECT_THROW(co_await c.execute("INSERT INTO blobs VALUES (1, :t, NULL)", {{"t", with_nul}}), DataError);
+            co_await c.rollback();
+        }
+        const Params values{{"t", backend_under_test().text_allows_nul ? with_nul : std::string("ab")}, {"b", big}};
+        co_await c.execute("INSERT INTO blobs VALUES (1, :t, :b)", values);
         auto row = (co_await c.execute("SELECT t, b FROM blobs")).one();
-        EXPECT_EQ(row.get<std::string>("t"), with_nul);
-        EXPECT_EQ(row.get<Bytes>("b").size(), big.size());
+        if (backend_under_test().text_allows_nul) {
+            EXPECT_EQ(row.get<std::string>("t"), with_nul);
+        }
+        EXPECT_EQ(row.get<Bytes>("b"), big);
     });
 }
 

@@ -33,6 +33,10 @@ struct BackendUnderTest {
     std::function<std::string()> fresh_url;
     // SQL spelling of a column type that differs between backends.
     std::string autoincrement_pk;  // "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY", ...
+    std::string blob_type = "BLOB";      // "BYTEA" on PostgreSQL
+    std::string first_placeholder = "?";  // the driver's own spelling, for exec_driver_sql
+    bool has_last_insert_id = true;       // PostgreSQL has RETURNING instead
+    bool text_allows_nul = true;          // PostgreSQL text cannot hold NUL bytes
 };
 
 const BackendUnderTest& backend_under_test();
