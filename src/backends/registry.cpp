@@ -3,14 +3,16 @@
 #include <string>
 
 #include "asyncsql/error.hpp"
+#include "backends/postgresql/postgresql_backend.hpp"
 #include "backends/sqlite/sqlite_backend.hpp"
 
 namespace asyncsql::backends {
 
 const Backend& find_backend(std::string_view dialect_name) {
     if (dialect_name == "sqlite") return sqlite::backend();
+    if (dialect_name == "postgresql") return postgresql::backend();
     throw ArgumentError("no backend for dialect '" + std::string(dialect_name) +
-                            "' in this build; available: sqlite",
+                            "' in this build; available: sqlite, postgresql",
                         ErrorKind::not_supported);
 }
 

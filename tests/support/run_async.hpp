@@ -33,8 +33,10 @@ auto run_async(F&& make) {
     }
 }
 
-// Peak resident set size of this process so far, in bytes.
+// Peak resident set size of this process since it started or since the
+// last reset_peak_rss(), in bytes.
 std::size_t peak_rss_bytes();
+void reset_peak_rss();
 
 // False under AddressSanitizer, whose shadow memory and quarantine of freed
 // blocks make resident-set figures meaningless.

@@ -90,6 +90,10 @@ const BackendUnderTest& backend_under_test() {
         .name = "postgresql",
         .fresh_url = [] { return create_fresh_database(); },
         .autoincrement_pk = "BIGSERIAL PRIMARY KEY",
+        .blob_type = "BYTEA",
+        .first_placeholder = "$1",
+        .has_last_insert_id = false,
+        .text_allows_nul = false,
     };
     return backend;
 }

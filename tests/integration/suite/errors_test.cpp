@@ -30,14 +30,19 @@ asio::awaitable<void> create_parent_child(Connection& c) {
     co_await c.commit();
 }
 
+// Runs `sql`, expects E, and rolls back: after an error PostgreSQL refuses
+// every statement until the transaction ends (SQLite does not).
 template <class E>
 asio::awaitable<E> expect_error(Connection& c, std::string sql) {
+    std::optional<E> caught;
     try {
         co_await c.execute(sql);
     } catch (const E& e) {
-        co_return e;
+        caught.emplace(e);
     }
-    throw std::runtime_error("no error from: " + sql);
+    co_await c.rollback();
+    if (!caught) throw std::runtime_error("no error from: " + sql);
+    co_return *caught;
 }
 
 using ErrorsSuite = EngineSuite;
@@ -103,6 +108,7 @@ TEST_F(ErrorsSuite, StatementTimeoutInterruptsAndTheConnectionStaysUsable) {
         const auto took = std::chrono::steady_clock::now() - started;
         EXPECT_TRUE(timed_out);
         EXPECT_LT(took, 2s);
+        co_await c.rollback();
         EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42);
     });
 }
@@ -136,6 +142,7 @@ TEST_F(ErrorsSuite, CancelledStatementReturnsQuicklyAndTheNextResultIsCorrect) {
         } catch (...) {
             ADD_FAILURE() << "not an OperationalError";
         }
+        co_await c.rollback();
         EXPECT_EQ(co_await c.scalar<int>("SELECT 7"), 7);
     });
 }

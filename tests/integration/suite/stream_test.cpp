@@ -78,6 +78,7 @@ TEST_F(StreamSuite, StreamErrorsArriveAsExceptionsAndTheConnectionRecovers) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
         EXPECT_THROW(co_await c.stream("SELECT * FROM no_such_table"), ProgrammingError);
+        co_await c.rollback();
         EXPECT_EQ(co_await c.scalar<int>("SELECT 5"), 5);
     });
 }
@@ -86,6 +87,7 @@ TEST_F(StreamSuite, MillionRowsStreamInBoundedMemory) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
         co_await fill_series(c, 1'000'000);
+        reset_peak_rss();
         const std::size_t before = peak_rss_bytes();
         auto stream = co_await c.stream("SELECT id, label FROM series");
         std::size_t rows = 0;

@@ -1,0 +1,618 @@
+#include "backends/postgresql/driver/pg_connection.hpp"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "asyncsql/error.hpp"
+#include "backends/postgresql/driver/sqlstate.hpp"
+
+namespace asyncsql::postgresql {
+
+void ResultDeleter::operator()(pg_result* r) const noexcept { PQclear(r); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string trimmed(const char* text) {
+    std::string out = text ? text : "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+bool binary_decodable(const std::vector<Oid>& types) {
+    for (Oid type : types)
+        if (!has_binary_decoder(type)) return false;
+    return true;
+}
+
+}  // namespace
+
+// Parameters of one execution, encoded into one buffer and pointed into.
+struct WireParameters {
+    std::string buffer;
+    std::vector<EncodedParameter> encoded;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    std::vector<Oid> types;
+
+    // `targets`: the server's parameter types for a prepared statement (a
+    // value whose natural binary type differs is sent as text, which every
+    // type can parse); empty for an unnamed statement (natural types).
+    void encode(const std::vector<Value>& parameters, const std::vector<Oid>& targets) {
+        encoded.reserve(parameters.size());
+        for (std::size_t i = 0; i < parameters.size(); ++i) {
+            const std::size_t start = buffer.size();
+            EncodedParameter p = encode_parameter(parameters[i], buffer);
+            const Oid target = i < targets.size() ? targets[i] : 0;
+            if (!p.is_null && p.format == 1 && target != 0 && p.type != target) {
+                buffer.resize(start);
+                buffer += encode_text(parameters[i]);
+                p = EncodedParameter{.type = 0, .format = 0, .is_null = false, .offset = start,
+                                     .length = buffer.size() - start};
+            }
+            // libpq reads text-format values up to their NUL, ignoring lengths,
+            // and PostgreSQL text cannot hold NUL: refuse rather than truncate.
+            if (!p.is_null && p.format == 0) {
+                if (std::string_view(buffer.data() + p.offset, p.length).find('\0') != std::string_view::npos)
+                    throw DataError(ErrorInfo{
+                        .message = "parameter " + std::to_string(i + 1) +
+                                   ": PostgreSQL text cannot contain NUL bytes; send binary data as Bytes (bytea)",
+                        .kind = ErrorKind::data_exception});
+                buffer.push_back('\0');
+            }
+            encoded.push_back(p);
+            lengths.push_back(static_cast<int>(p.length));
+            formats.push_back(p.format);
+            types.push_back(p.type);
+        }
+    }
+
+    // Pointers into the buffer, taken only when sending: the buffer may have
+    // moved (short strings live inside the object).
+    std::vector<const char*> values() const {
+        std::vector<const char*> out;
+        out.reserve(encoded.size());
+        for (const auto& p : encoded) out.push_back(p.is_null ? nullptr : buffer.data() + p.offset);
+        return out;
+    }
+};
+
+namespace {
+
+class PgCursor final : public driver::Cursor {
+public:
+    PgCursor(PgConnection& connection, const PreparedStatement* statement)
+        : connection_(connection), statement_(statement) {}
+    ~PgCursor() override {
+        if (!done_) connection_.mark_needs_drain();
+        connection_.cursor_finished();
+    }
+
+    std::shared_ptr<const Columns> columns() const override { return columns_; }
+
+    // Reads up to the first row so that the columns are known.
+    asio::awaitable<void> start() {
+        first_ = co_await connection_.next_result();
+        if (!first_) {
+            done_ = true;
+            columns_ = std::make_shared<const Columns>();
+            co_return;
+        }
+        columns_ = connection_.take_rows(first_.get(), statement_, 0, nullptr)->columns;
+    }
+
+    asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) override {
+        auto rows = std::make_shared<RowSet>();
+        rows->columns = columns_;
+        rows->values.reserve(max_rows * columns_->size());
+        while (!done_ && rows->row_count() < max_rows) {
+            PgResult result = std::move(first_);  // (no co_await inside ?: with g++ 12)
+            if (!result) result = co_await connection_.next_result();
+            if (!result) {
+                done_ = true;
+                break;
+            }
+            if (PQresultStatus(result.get()) == PGRES_SINGLE_TUPLE)
+                connection_.take_rows(result.get(), statement_, 0, rows);
+            // PGRES_TUPLES_OK (zero rows) closes the row stream; NULL follows.
+        }
+        co_return rows;
+    }
+
+    asio::awaitable<void> close() override {
+        if (!done_) {
+            connection_.cancel();
+            co_await connection_.discard_results();
+            done_ = true;
+        }
+    }
+
+private:
+    PgConnection& connection_;
+    const PreparedStatement* statement_;
+    std::shared_ptr<const Columns> columns_;
+    PgResult first_;
+    bool done_ = false;
+};
+
+}  // namespace
+
+PgConnection::PgConnection(asio::any_io_executor executor, PgOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)) {}
+
+PgConnection::~PgConnection() {
+    if (socket_) socket_->release();
+    if (socket_fd_ >= 0) ::close(socket_fd_);
+    if (conn_) PQfinish(conn_);
+}
+
+asio::awaitable<std::unique_ptr<PgConnection>> PgConnection::open(PgOptions options) {
+    std::unique_ptr<PgConnection> connection(
+        new PgConnection(co_await asio::this_coro::executor, std::move(options)));
+    co_await connection->connect();
+    co_return connection;
+}
+
+// The descriptor Asio waits on is a duplicate, so that neither side closes
+// the other's; libpq may change sockets while it tries hosts.
+void PgConnection::adopt_socket() {
+    const int fd = PQsocket(conn_);
+    if (socket_ && fd >= 0 && fd == current_libpq_fd_) return;
+    if (socket_) {
+        socket_->close();
+        socket_.reset();
+        socket_fd_ = -1;
+    }
+    if (fd < 0) return;
+    socket_fd_ = ::dup(fd);
+    if (socket_fd_ < 0) throw_connection_error("cannot duplicate the connection's socket");
+    socket_.emplace(executor_, socket_fd_);
+    current_libpq_fd_ = fd;
+}
+
+asio::awaitable<void> PgConnection::connect() {
+    std::vector<const char*> keywords, values;
+    for (const auto& [k, v] : options_.libpq) {
+        keywords.push_back(k.c_str());
+        values.push_back(v.c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectStartParams(keywords.data(), values.data(), 0);
+    if (!conn_) throw OperationalError("postgresql: out of memory starting a connection", ErrorKind::internal);
+    if (PQstatus(conn_) == CONNECTION_BAD) throw_connection_error("could not start the connection");
+
+    asio::steady_timer deadline(executor_, options_.connect_timeout);
+    bool expired = false;
+    deadline.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        expired = true;
+        if (socket_) socket_->cancel();
+    });
+    struct DisarmOnExit {
+        asio::steady_timer& timer;
+        ~DisarmOnExit() { timer.cancel(); }
+    } disarm{deadline};
+
+    for (;;) {
+        const PostgresPollingStatusType poll = PQconnectPoll(conn_);
+        if (poll == PGRES_POLLING_OK) break;
+        if (poll == PGRES_POLLING_FAILED) throw_connection_error("connection failed");
+        adopt_socket();
+        if (!socket_) throw_connection_error("connection has no socket");
+        boost::system::error_code ec;
+        co_await socket_->async_wait(poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
+                                                                   : asio::posix::stream_descriptor::wait_write,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (expired)
+            throw TimeoutError(ErrorInfo{.message = "postgresql: could not connect within " +
+                                                    std::to_string(options_.connect_timeout.count()) + " ms",
+                                         .kind = ErrorKind::connection_lost});
+        if (ec == asio::error::operation_aborted)
+            throw OperationalError("postgresql: connect was cancelled", ErrorKind::cancelled);
+    }
+    adopt_socket();
+    if (PQsetnonblocking(conn_, 1) != 0) throw_connection_error("cannot switch to non-blocking mode");
+    // libpq would print NOTICE and WARNING messages to stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+}
+
+void PgConnection::throw_connection_error(std::string_view what, std::string_view sql) {
+    const bool lost = !conn_ || PQstatus(conn_) == CONNECTION_BAD;
+    if (lost) broken_ = true;
+    std::string message = "postgresql: " + std::string(what);
+    const std::string detail = conn_ ? trimmed(PQerrorMessage(conn_)) : std::string();
+    if (!detail.empty()) message += ": " + detail;
+    throw OperationalError(ErrorInfo{.message = std::move(message),
+                                     .kind = lost ? ErrorKind::connection_lost : ErrorKind::other,
+                                     .statement = std::string(sql)});
+}
+
+ErrorInfo PgConnection::error_of(pg_result* result, std::string_view sql) const {
+    auto field = [&](int code) { return trimmed(PQresultErrorField(result, code)); };
+    ErrorInfo info;
+    info.sqlstate = field(PG_DIAG_SQLSTATE);
+    const std::string primary = field(PG_DIAG_MESSAGE_PRIMARY);
+    info.message = "postgresql: " + (primary.empty() ? trimmed(PQresultErrorMessage(result)) : primary);
+    info.detail = field(PG_DIAG_MESSAGE_DETAIL);
+    info.hint = field(PG_DIAG_MESSAGE_HINT);
+    info.statement = std::string(sql);
+    info.kind = info.sqlstate.empty() ? ErrorKind::connection_lost : sqlstate_kind(info.sqlstate);
+    return info;
+}
+
+// Waits for the socket; a cancelled wait asks the server to cancel the
+// statement and keeps waiting, so that the connection is drained and clean
+// before the caller sees the cancellation (as the server's 57014 error).
+asio::awaitable<void> PgConnection::wait(asio::posix::stream_descriptor::wait_type type) {
+    boost::system::error_code ec;
+    co_await socket_->async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted) {
+        if (!cancel_sent_) {
+            cancel_sent_ = true;
+            cancel();
+        }
+        co_await asio::this_coro::reset_cancellation_state();
+        co_return;
+    }
+    if (ec) throw_connection_error("socket wait failed: " + ec.message());
+}
+
+asio::awaitable<void> PgConnection::flush() {
+    for (;;) {
+        const int r = PQflush(conn_);
+        if (r == 0) co_return;
+        if (r < 0) throw_connection_error("could not send");
+        co_await wait(asio::posix::stream_descriptor::wait_write);
+        if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost while sending");
+    }
+}
+
+// (A named result each time round: g++ 12 mishandles a co_await'ed
+// temporary in a loop condition.)
+asio::awaitable<void> PgConnection::discard_results() {
+    for (;;) {
+        PgResult result = co_await next_result();
+        if (!result) co_return;
+    }
+}
+
+asio::awaitable<PgResult> PgConnection::next_result() {
+    while (PQisBusy(conn_)) {
+        co_await wait(asio::posix::stream_descriptor::wait_read);
+        if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost");
+    }
+    co_return PgResult(PQgetResult(conn_));
+}
+
+// The rest of a statement whose reader went away: cancelled, then read to
+// its end.
+asio::awaitable<void> PgConnection::drain() {
+    needs_drain_ = false;
+    cancel();
+    co_await discard_results();
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+}
+
+void PgConnection::evict(std::string_view sql) noexcept {
+    auto it = statement_index_.find(std::string(sql));
+    if (it == statement_index_.end()) return;
+    // The server side goes with DEALLOCATE when the connection next talks.
+    pending_deallocate_.push_back(it->second->name);
+    statements_.erase(it->second);
+    statement_index_.erase(it);
+}
+
+asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_view sql) {
+    if (options_.statement_cache_size == 0) co_return nullptr;
+    if (auto it = statement_index_.find(std::string(sql)); it != statement_index_.end()) {
+        statements_.splice(statements_.begin(), statements_, it->second);
+        co_return &*it->second;
+    }
+    PreparedStatement statement;
+    statement.name = "asyncsql_" + std::to_string(next_statement_++);
+    const std::string text(sql);
+    // Prepare and describe go out together, in one round trip.
+    if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", sql);
+    if (!PQsendPrepare(conn_, statement.name.c_str(), text.c_str(), 0, nullptr))
+        throw_connection_error("could not send a prepare", sql);
+    if (!PQsendDescribePrepared(conn_, statement.name.c_str()))
+        throw_connection_error("could not send a describe", sql);
+    if (!PQpipelineSync(conn_)) throw_connection_error("could not send", sql);
+    co_await flush();
+    std::optional<ErrorInfo> failure;
+    // Two commands, each ending with a NULL result, then the Sync.
+    for (int command = 0; command < 2; ++command) {
+        for (;;) {
+            PgResult result = co_await next_result();
+            if (!result) break;
+            const auto status = PQresultStatus(result.get());
+            if (status == PGRES_FATAL_ERROR) {
+                if (!failure) failure = error_of(result.get(), sql);
+            } else if (command == 1 && status == PGRES_COMMAND_OK) {
+                for (int i = 0; i < PQnparams(result.get()); ++i)
+                    statement.parameter_types.push_back(PQparamtype(result.get(), i));
+                std::vector<std::string> names;
+                for (int i = 0; i < PQnfields(result.get()); ++i) {
+                    statement.column_types.push_back(PQftype(result.get(), i));
+                    names.emplace_back(PQfname(result.get(), i));
+                }
+                statement.columns = std::make_shared<const Columns>(std::move(names));
+                statement.binary_results = binary_decodable(statement.column_types);
+            }
+        }
+    }
+    co_await end_pipeline(sql);
+    if (failure) throw_sqlstate_error(std::move(*failure));
+    statements_.push_front(std::move(statement));
+    statement_index_.emplace(text, statements_.begin());
+    if (statements_.size() > options_.statement_cache_size) {
+        auto& oldest = statements_.back();
+        pending_deallocate_.push_back(oldest.name);
+        for (auto it = statement_index_.begin(); it != statement_index_.end(); ++it)
+            if (it->second == std::prev(statements_.end())) {
+                statement_index_.erase(it);
+                break;
+            }
+        statements_.pop_back();
+    }
+    co_return &statements_.front();
+}
+
+void PgConnection::send_simple(const std::string& sql) {
+    if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0))
+        throw_connection_error("could not send", sql);
+}
+
+namespace {
+
+WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters) {
+    static const std::vector<Oid> natural;
+    WireParameters wire;
+    wire.encode(parameters, statement ? statement->parameter_types : natural);
+    return wire;
+}
+
+}  // namespace
+
+void PgConnection::send_statement(std::string_view sql, const PreparedStatement* statement,
+                                  const WireParameters& wire, bool single_row) {
+    const int n = static_cast<int>(wire.encoded.size());
+    const std::vector<const char*> values = wire.values();
+    int sent;
+    if (statement) {
+        sent = PQsendQueryPrepared(conn_, statement->name.c_str(), n, values.data(), wire.lengths.data(),
+                                   wire.formats.data(), statement->binary_results ? 1 : 0);
+    } else {
+        const std::string text(sql);
+        sent = PQsendQueryParams(conn_, text.c_str(), n, wire.types.data(), values.data(), wire.lengths.data(),
+                                 wire.formats.data(), 0);
+    }
+    if (!sent) throw_connection_error("could not send", sql);
+    if (single_row && !PQsetSingleRowMode(conn_)) throw_connection_error("could not enter single-row mode", sql);
+}
+
+std::shared_ptr<RowSet> PgConnection::take_rows(pg_result* result, const PreparedStatement* statement,
+                                                std::size_t first_row, std::shared_ptr<RowSet> into) {
+    const int fields = PQnfields(result);
+    if (!into) {
+        into = std::make_shared<RowSet>();
+        if (statement && statement->columns && static_cast<int>(statement->columns->size()) == fields) {
+            into->columns = statement->columns;
+        } else {
+            std::vector<std::string> names;
+            for (int c = 0; c < fields; ++c) names.emplace_back(PQfname(result, c));
+            into->columns = std::make_shared<const Columns>(std::move(names));
+        }
+    }
+    const int rows = PQntuples(result);
+    const bool binary = fields > 0 && PQfformat(result, 0) == 1;
+    into->values.reserve(into->values.size() + static_cast<std::size_t>(rows - static_cast<int>(first_row)) *
+                                                   static_cast<std::size_t>(fields));
+    for (int r = static_cast<int>(first_row); r < rows; ++r) {
+        for (int c = 0; c < fields; ++c) {
+            if (PQgetisnull(result, r, c)) {
+                into->values.emplace_back();
+                continue;
+            }
+            const std::string_view bytes(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c)));
+            const Oid type = PQftype(result, c);
+            into->values.push_back(binary ? decode_binary(type, bytes) : decode_text(type, bytes));
+        }
+    }
+    return into;
+}
+
+// The Sync's own result closes a pipeline; then libpq leaves pipeline mode.
+asio::awaitable<void> PgConnection::end_pipeline(std::string_view sql) {
+    PgResult sync = co_await next_result();
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
+        throw_connection_error("pipeline out of step", sql);
+    if (!PQexitPipelineMode(conn_)) throw_connection_error("could not leave pipeline mode", sql);
+    cancel_sent_ = false;
+}
+
+asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver::ExecuteRequest& request,
+                                                                   const PreparedStatement* statement) {
+    static const std::vector<Value> no_parameters;
+    const auto sets = request.parameter_sets.empty()
+                          ? std::span<const std::vector<Value>>(&no_parameters, 1)
+                          : request.parameter_sets;
+    // Encoded before anything is sent: a value that cannot be sent fails
+    // the call with the connection untouched.
+    std::vector<WireParameters> wires;
+    wires.reserve(sets.size());
+    for (const auto& parameters : sets) wires.push_back(wire_parameters(statement, parameters));
+    if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", request.sql);
+    // Statements evicted from the cache are deallocated in a Sync group of
+    // their own, whose errors (the server may have dropped them already)
+    // cannot abort the work behind them.
+    const auto deallocations = std::exchange(pending_deallocate_, {});
+    for (const auto& name : deallocations) send_simple("DEALLOCATE " + name);
+    if (!deallocations.empty() && !PQpipelineSync(conn_)) throw_connection_error("could not send", request.sql);
+    // The text of each command sent, for the error that names it.
+    const std::vector<std::string> control(request.prelude.begin(), request.prelude.end());
+    for (const auto& sql : control) send_simple(sql);
+    const std::size_t first_statement = control.size();
+    for (const auto& wire : wires) send_statement(request.sql, statement, wire, false);
+    const std::size_t commands = first_statement + sets.size();
+    if (!PQpipelineSync(conn_)) throw_connection_error("could not send", request.sql);
+    co_await flush();
+    if (!deallocations.empty()) {
+        for (std::size_t i = 0; i < deallocations.size(); ++i) co_await discard_results();
+        PgResult sync = co_await next_result();
+        if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
+            throw_connection_error("pipeline out of step", request.sql);
+    }
+
+    driver::ExecuteOutcome outcome;
+    std::optional<ErrorInfo> failure;
+    std::int64_t affected = 0;
+    bool counted = false;
+    // Rows changed count for INSERT/UPDATE/DELETE/MERGE/COPY; other commands
+    // that return no rows (DDL, SET) change none; reads leave it unknown.
+    auto count = [&](pg_result* result) {
+        const std::string_view tag = PQcmdStatus(result);
+        for (std::string_view verb : {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY"}) {
+            if (tag.starts_with(verb)) {
+                affected += std::atoll(PQcmdTuples(result));
+                counted = true;
+                return;
+            }
+        }
+        if (PQresultStatus(result) == PGRES_COMMAND_OK) counted = true;
+    };
+    for (std::size_t command = 0; command < commands; ++command) {
+        for (;;) {
+            PgResult result = co_await next_result();
+            if (!result) break;
+            switch (PQresultStatus(result.get())) {
+            case PGRES_TUPLES_OK:
+                if (command >= first_statement) {
+                    outcome.rows = take_rows(result.get(), statement, 0, std::move(outcome.rows));
+                    count(result.get());
+                }
+                break;
+            case PGRES_COMMAND_OK:
+                if (command >= first_statement) count(result.get());
+                break;
+            case PGRES_FATAL_ERROR:
+                if (!failure)
+                    failure = error_of(result.get(), command >= first_statement ? request.sql
+                                                                                : std::string_view(control[command]));
+                break;
+            case PGRES_PIPELINE_ABORTED:
+            case PGRES_EMPTY_QUERY:
+            default:
+                break;
+            }
+        }
+    }
+    co_await end_pipeline(request.sql);
+    if (failure) throw_sqlstate_error(std::move(*failure));
+    if (counted) outcome.rows_affected = affected;
+    co_return outcome;
+}
+
+asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::ExecuteRequest& request) {
+    if (broken_) throw_connection_error("the connection is closed");
+    if (needs_drain_) co_await drain();
+    cancel_sent_ = false;
+    const bool idle_before = PQtransactionStatus(conn_) == PQTRANS_IDLE && request.prelude.empty();
+    const PreparedStatement* statement = co_await prepared(request.sql);
+    try {
+        co_return co_await run_pipeline(request, statement);
+    } catch (const DatabaseError& e) {
+        // A cached plan the server no longer has (26000) or whose result
+        // type changed (0A000): prepare again, once, where no transaction
+        // would have been aborted by the failure.
+        const bool stale = statement && (e.sqlstate() == "26000" || e.sqlstate() == "0A000");
+        if (!stale || !idle_before) throw;
+    }
+    evict(request.sql);
+    const PreparedStatement* fresh = co_await prepared(request.sql);
+    co_return co_await run_pipeline(request, fresh);
+}
+
+asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const driver::ExecuteRequest& request) {
+    if (request.parameter_sets.size() > 1)
+        throw ArgumentError("a stream runs one statement with one set of parameters", ErrorKind::invalid_argument);
+    if (broken_) throw_connection_error("the connection is closed");
+    if (needs_drain_) co_await drain();
+    cancel_sent_ = false;
+    if (!request.prelude.empty() || !pending_deallocate_.empty()) {
+        const driver::ExecuteRequest prelude_only{.prelude = request.prelude, .sql = "SELECT 1", .parameter_sets = {}};
+        co_await run_pipeline(prelude_only, nullptr);
+    }
+    const PreparedStatement* statement = co_await prepared(request.sql);
+    static const std::vector<Value> no_parameters;
+    const WireParameters wire =
+        wire_parameters(statement, request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front());
+    send_statement(request.sql, statement, wire, true);
+    co_await flush();
+    auto cursor = std::make_unique<PgCursor>(*this, statement);
+    cursor_open_ = true;
+    co_await cursor->start();
+    co_return cursor;
+}
+
+asio::awaitable<void> PgConnection::ping() {
+    static const std::string probe = "SELECT 1";
+    co_await execute(driver::ExecuteRequest{.prelude = {}, .sql = probe, .parameter_sets = {}});
+}
+
+asio::awaitable<void> PgConnection::close() noexcept {
+    broken_ = true;
+    if (socket_) {
+        socket_->release();
+        socket_.reset();
+    }
+    if (socket_fd_ >= 0) {
+        ::close(socket_fd_);
+        socket_fd_ = -1;
+    }
+    if (conn_) {
+        PQfinish(conn_);
+        conn_ = nullptr;
+    }
+    co_return;
+}
+
+// PQcancel connects to the server and waits for it: a helper thread does it.
+void PgConnection::cancel() noexcept {
+    if (!conn_) return;
+    PGcancel* handle = PQgetCancel(conn_);
+    if (!handle) return;
+    try {
+        std::thread([handle] {
+            char error[256];
+            PQcancel(handle, error, sizeof error);
+            PQfreeCancel(handle);
+        }).detach();
+    } catch (...) {
+        PQfreeCancel(handle);
+    }
+}
+
+driver::TransactionState PgConnection::transaction_state() const noexcept {
+    if (!conn_ || needs_drain_ || cursor_open_) return driver::TransactionState::unknown;
+    switch (PQtransactionStatus(conn_)) {
+    case PQTRANS_IDLE: return driver::TransactionState::idle;
+    case PQTRANS_INTRANS: return driver::TransactionState::active;
+    case PQTRANS_INERROR: return driver::TransactionState::failed;
+    default: return driver::TransactionState::unknown;
+    }
+}
+
+bool PgConnection::usable() const noexcept { return conn_ && !broken_ && PQstatus(conn_) == CONNECTION_OK; }
+
+}  // namespace asyncsql::postgresql

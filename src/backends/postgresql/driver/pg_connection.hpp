@@ -1,0 +1,114 @@
+#pragma once
+// One PostgreSQL connection over libpq in non-blocking mode. Every wait on
+// the socket is an Asio wait on the engine's executor; no libpq call here
+// blocks (PQcancel runs on a short-lived helper thread).
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "asyncsql/error.hpp"
+#include "backends/postgresql/driver/pg_options.hpp"
+#include "backends/postgresql/driver/pg_types.hpp"
+#include "driver/driver_connection.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace asyncsql::postgresql {
+
+namespace asio = boost::asio;
+
+struct ResultDeleter {
+    void operator()(pg_result* r) const noexcept;
+};
+using PgResult = std::unique_ptr<pg_result, ResultDeleter>;
+
+struct WireParameters;
+
+// A server-side prepared statement, described once: its parameter types
+// decide how values are sent, its column types how rows are read.
+struct PreparedStatement {
+    std::string name;
+    std::vector<Oid> parameter_types;
+    std::vector<Oid> column_types;
+    std::shared_ptr<const Columns> columns;
+    bool binary_results = false;
+};
+
+class PgConnection final : public driver::Connection {
+public:
+    static asio::awaitable<std::unique_ptr<PgConnection>> open(PgOptions options);
+    ~PgConnection() override;
+
+    asio::awaitable<driver::ExecuteOutcome> execute(const driver::ExecuteRequest& request) override;
+    asio::awaitable<std::unique_ptr<driver::Cursor>> open_cursor(
+        const driver::ExecuteRequest& request) override;
+    asio::awaitable<void> ping() override;
+    asio::awaitable<void> close() noexcept override;
+    void cancel() noexcept override;
+    driver::TransactionState transaction_state() const noexcept override;
+    bool usable() const noexcept override;
+
+    // For cursors: the next result of the running query (null at its end).
+    asio::awaitable<PgResult> next_result();
+    // Reads and drops the results of the running command up to its end.
+    asio::awaitable<void> discard_results();
+    // A cursor was dropped mid-result: the rest is drained before the next call.
+    void mark_needs_drain() noexcept { needs_drain_ = true; }
+    void cursor_finished() noexcept { cursor_open_ = false; }
+    std::shared_ptr<RowSet> take_rows(pg_result* result, const PreparedStatement* statement,
+                                      std::size_t first_row, std::shared_ptr<RowSet> into);
+
+private:
+    PgConnection(asio::any_io_executor executor, PgOptions options);
+
+    asio::awaitable<void> connect();
+    asio::awaitable<void> wait(asio::posix::stream_descriptor::wait_type type);
+    asio::awaitable<void> flush();
+    asio::awaitable<void> drain();
+    asio::awaitable<void> end_pipeline(std::string_view sql);
+    void adopt_socket();
+
+    // The prepared statement for `sql`, preparing and describing it on a
+    // miss; null when the statement cache is off.
+    asio::awaitable<const PreparedStatement*> prepared(std::string_view sql);
+    void evict(std::string_view sql) noexcept;
+
+    asio::awaitable<driver::ExecuteOutcome> run_pipeline(const driver::ExecuteRequest& request,
+                                                         const PreparedStatement* statement);
+    void send_statement(std::string_view sql, const PreparedStatement* statement,
+                        const WireParameters& wire, bool single_row);
+    void send_simple(const std::string& sql);
+
+    [[noreturn]] void throw_connection_error(std::string_view what, std::string_view sql = {});
+    ErrorInfo error_of(pg_result* result, std::string_view sql) const;
+
+    asio::any_io_executor executor_;
+    PgOptions options_;
+    pg_conn* conn_ = nullptr;
+    std::optional<asio::posix::stream_descriptor> socket_;
+    int socket_fd_ = -1;       // our duplicate of libpq's socket
+    int current_libpq_fd_ = -1;
+
+    // Prepared statements by SQL text, most recently used first.
+    std::list<PreparedStatement> statements_;
+    std::unordered_map<std::string, std::list<PreparedStatement>::iterator> statement_index_;
+    std::uint64_t next_statement_ = 1;
+    std::vector<std::string> pending_deallocate_;  // evicted, sent with the next pipeline
+
+    bool broken_ = false;
+    bool needs_drain_ = false;
+    bool cursor_open_ = false;
+    bool cancel_sent_ = false;
+};
+
+}  // namespace asyncsql::postgresql

@@ -1,0 +1,323 @@
+// What only the PostgreSQL backend has: server-side cancel, disconnects,
+// deadlocks, pipelined batches, the prepared-statement cache and its
+// recovery, typed binary decode, authentication methods.
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "suite/suite.hpp"
+
+namespace asyncsql::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+using PostgresqlOnly = EngineSuite;
+
+TEST_F(PostgresqlOnly, CancelledSleepReturnsWithinASecondAndTheConnectionIsReusable) {
+    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = co_await engine.connect();
+        asio::cancellation_signal cancel;
+        std::exception_ptr outcome;
+        bool done = false;
+        asio::co_spawn(ex, [&]() -> asio::awaitable<void> { co_await c.execute("SELECT pg_sleep(10)"); },
+                       asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+                           outcome = e;
+                           done = true;
+                       }));
+        co_await sleep_for(200ms);
+        const auto started = std::chrono::steady_clock::now();
+        cancel.emit(asio::cancellation_type::terminal);
+        while (!done) co_await sleep_for(2ms);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+        CO_ASSERT_TRUE(outcome != nullptr);
+        try {
+            std::rethrow_exception(outcome);
+        } catch (const OperationalError& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::cancelled) << e.what();
+            EXPECT_EQ(e.sqlstate(), "57014");
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "unexpected " << e.what();
+        }
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42) << "the next result is the right one";
+    });
+}
+
+TEST_F(PostgresqlOnly, StatementTimeoutCancelsOnTheServer) {
+    with_engine({{"statement_timeout", "0.2"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        const auto started = std::chrono::steady_clock::now();
+        EXPECT_THROW(co_await c.execute("SELECT pg_sleep(10)"), TimeoutError);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
+    });
+}
+
+TEST_F(PostgresqlOnly, TerminatedBackendIsADisconnectAndThePoolRecovers) {
+    with_engine({{"pool_size", "2"}}, [](Engine& engine) -> asio::awaitable<void> {
+        std::int64_t victim_pid = 0;
+        {
+            auto victim = co_await engine.connect();
+            victim.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
+            victim_pid = co_await victim.scalar<std::int64_t>("SELECT pg_backend_pid()");
+            auto killer = co_await engine.connect();
+            killer.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
+            EXPECT_TRUE(co_await killer.scalar<bool>("SELECT pg_terminate_backend(:pid)", {{"pid", victim_pid}}));
+            co_await sleep_for(100ms);
+            bool lost = false;
+            try {
+                co_await victim.execute("SELECT 1");
+            } catch (const OperationalError& e) {
+                lost = e.is_disconnect();
+            }
+            EXPECT_TRUE(lost);
+        }
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+        auto fresh = co_await engine.connect();
+        EXPECT_NE(co_await fresh.scalar<std::int64_t>("SELECT pg_backend_pid()"), victim_pid);
+    });
+}
+
+TEST_F(PostgresqlOnly, DeadlockBetweenTwoTasksSurfacesAsDeadlock) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER)");
+            co_await c.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)");
+        });
+        auto ex = co_await asio::this_coro::executor;
+        int deadlocks = 0, committed = 0, finished = 0;
+        for (int task = 0; task < 2; ++task) {
+            asio::co_spawn(ex, [&, task]() -> asio::awaitable<void> {
+                try {
+                    co_await engine.transaction([&](Connection& c) -> asio::awaitable<void> {
+                        const int first = task == 0 ? 1 : 2, second = task == 0 ? 2 : 1;
+                        co_await c.execute("UPDATE accounts SET balance = balance - 1 WHERE id = :id", {{"id", first}});
+                        co_await sleep_for(200ms);
+                        co_await c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = :id", {{"id", second}});
+                    });
+                    ++committed;
+                } catch (const OperationalError& e) {
+                    if (e.is_deadlock() && e.sqlstate() == "40P01") ++deadlocks;
+                }
+                ++finished;
+            }, asio::detached);
+        }
+        while (finished < 2) co_await sleep_for(10ms);
+        EXPECT_EQ(deadlocks, 1);
+        EXPECT_EQ(committed, 1);
+    });
+}
+
+TEST_F(PostgresqlOnly, PipelinedBatchOfTenThousandWithOneFailureReportsItAndStaysUsable) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE batch (id INTEGER PRIMARY KEY)");
+        co_await c.commit();
+        std::vector<Params> rows;
+        for (int i = 0; i < 10'000; ++i) rows.push_back({{"id", i == 5'000 ? 4'999 : i}});
+        bool failed = false;
+        try {
+            co_await c.execute_many("INSERT INTO batch VALUES (:id)", rows);
+        } catch (const IntegrityError& e) {
+            failed = e.kind() == ErrorKind::unique_violation;
+            EXPECT_NE(e.detail().find("4999"), std::string::npos) << e.what();
+        }
+        EXPECT_TRUE(failed);
+        co_await c.rollback();
+        rows[5'000] = Params{{"id", 5'000}};
+        const Result done = co_await c.execute_many("INSERT INTO batch VALUES (:id)", rows);
+        EXPECT_EQ(done.rowcount(), 10'000);
+        co_await c.commit();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM batch"), 10'000);
+    });
+}
+
+TEST_F(PostgresqlOnly, UnnamedStatementsLeaveNothingPreparedOnTheServer) {
+    with_engine({{"statement_cache_size", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(co_await c.scalar<int>("SELECT :x::int + 1", {{"x", i}}), i + 1);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM pg_prepared_statements"), 0);
+    });
+    with_engine({{"pooler_mode", "transaction"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 5"), 5);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM pg_prepared_statements"), 0);
+    });
+}
+
+TEST_F(PostgresqlOnly, CachedStatementsAreReusedAndRecoverWhenTheServerDropsThem) {
+    with_engine({{"isolation_level", "AUTOCOMMIT"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE shape (a INTEGER)");
+        co_await c.execute("INSERT INTO shape VALUES (1)");
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(co_await c.scalar<int>("SELECT a FROM shape"), 1);
+        const auto prepared = co_await c.scalar<int>("SELECT COUNT(*) FROM pg_prepared_statements");
+        EXPECT_GE(prepared, 1);
+        // 26000: the server forgot every prepared statement.
+        co_await c.execute("DEALLOCATE ALL");
+        EXPECT_EQ(co_await c.scalar<int>("SELECT a FROM shape"), 1);
+        // 0A000: the cached plan's result type changed.
+        co_await c.execute("ALTER TABLE shape ALTER COLUMN a TYPE TEXT");
+        EXPECT_EQ(co_await c.scalar<std::string>("SELECT a FROM shape"), "1");
+    });
+}
+
+TEST_F(PostgresqlOnly, ServerErrorsKeepDetailAndHintAndMapBySqlstate) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE u (id INTEGER PRIMARY KEY)");
+        co_await c.execute("INSERT INTO u VALUES (1)");
+        co_await c.commit();
+        try {
+            co_await c.execute("INSERT INTO u VALUES (1)");
+            ADD_FAILURE() << "no error";
+        } catch (const IntegrityError& e) {
+            EXPECT_EQ(e.sqlstate(), "23505");
+            EXPECT_EQ(e.detail(), "Key (id)=(1) already exists.");
+        }
+        co_await c.rollback();
+        try {
+            co_await c.execute("SELECT * FROM u WHERE id = 'x'");
+            ADD_FAILURE() << "no error";
+        } catch (const DataError& e) {
+            EXPECT_EQ(e.sqlstate(), "22P02");
+        }
+        co_await c.rollback();
+        try {
+            co_await c.execute("SELECT nonexistent_function(1)");
+            ADD_FAILURE() << "no error";
+        } catch (const ProgrammingError& e) {
+            EXPECT_EQ(e.sqlstate(), "42883");
+            EXPECT_FALSE(e.hint().empty()) << e.what();
+        }
+        co_await c.rollback();
+    });
+}
+
+TEST_F(PostgresqlOnly, SerializationFailureIsRecognisable) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE counter (n INTEGER)");
+            co_await c.execute("INSERT INTO counter VALUES (0)");
+        });
+        auto a = co_await engine.connect();
+        auto b = co_await engine.connect();
+        a.set_execution_options(ExecutionOptions{.isolation_level = "SERIALIZABLE"});
+        b.set_execution_options(ExecutionOptions{.isolation_level = "SERIALIZABLE"});
+        const int seen_a = co_await a.scalar<int>("SELECT n FROM counter");
+        const int seen_b = co_await b.scalar<int>("SELECT n FROM counter");
+        co_await a.execute("UPDATE counter SET n = :n", {{"n", seen_a + 1}});
+        co_await a.commit();
+        bool serialization = false;
+        try {
+            co_await b.execute("UPDATE counter SET n = :n", {{"n", seen_b + 1}});
+            co_await b.commit();
+        } catch (const OperationalError& e) {
+            serialization = e.is_serialization_failure() && e.sqlstate() == "40001";
+        }
+        EXPECT_TRUE(serialization);
+        co_await b.rollback();
+    });
+}
+
+TEST_F(PostgresqlOnly, TypesDecodeFromTheBinaryFormat) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto row = (co_await c.execute(
+                        "SELECT 1::int2 AS i2, 2::int4 AS i4, 3::int8 AS i8, 1.5::float4 AS f4, 2.25::float8 AS f8, "
+                        "123456789012345678901234.5678::numeric AS n, true AS b, 'x'::varchar AS v, 'y'::char(2) AS ch, "
+                        "'\\x00ff'::bytea AS by, DATE '2024-02-29' AS d, TIME '13:05:00.25' AS t, "
+                        "TIMESTAMP '2024-01-01 00:00:05' AS ts, TIMESTAMPTZ '2024-01-01 02:00:05+02' AS tz, "
+                        "INTERVAL '1 year 2 days 03:00:00' AS iv, '123e4567-e89b-12d3-a456-426614174000'::uuid AS u, "
+                        "'{\"a\": 1}'::json AS j, '{\"a\": 1}'::jsonb AS jb, 26::oid AS o, "
+                        "ARRAY[1, NULL, 3]::int4[] AS arr, ARRAY['a b', 'c']::text[] AS tarr, "
+                        "'(1,2)'::point AS unknown_type"))
+                       .one();
+        EXPECT_EQ(row.get<int>("i2"), 1);
+        EXPECT_EQ(row.get<std::int64_t>("i8"), 3);
+        EXPECT_EQ(row.get<double>("f4"), 1.5);
+        EXPECT_EQ(row.get<Decimal>("n").text, "123456789012345678901234.5678");
+        EXPECT_EQ(row.get<bool>("b"), true);
+        EXPECT_EQ(row.get<std::string>("ch"), "y ");
+        EXPECT_EQ(row.get<Bytes>("by"), (Bytes{std::byte{0}, std::byte{0xff}}));
+        EXPECT_EQ(format_date(row.get<Date>("d")), "2024-02-29");
+        EXPECT_EQ(format_time(row.get<Time>("t")), "13:05:00.250000");
+        EXPECT_EQ(format_timestamp(row.get<Timestamp>("ts")), "2024-01-01 00:00:05");
+        EXPECT_EQ(format_timestamp(row.get<Timestamp>("tz")), "2024-01-01 00:00:05");
+        EXPECT_EQ(row.get<Interval>("iv").months, 12);
+        EXPECT_EQ(row.get<Interval>("iv").days, 2);
+        EXPECT_EQ(row.get<Uuid>("u").to_string(), "123e4567-e89b-12d3-a456-426614174000");
+        EXPECT_EQ(row.get<Json>("jb").text, "{\"a\": 1}");
+        EXPECT_EQ(row.get<std::int64_t>("o"), 26);
+        auto arr = row.get<std::vector<std::optional<int>>>("arr");
+        EXPECT_EQ(arr, (std::vector<std::optional<int>>{1, std::nullopt, 3}));
+        EXPECT_EQ(row.get<std::vector<std::string>>("tarr"), (std::vector<std::string>{"a b", "c"}));
+        EXPECT_EQ(row.get<std::string>("unknown_type"), "(1,2)") << "unknown types arrive as text";
+    });
+}
+
+TEST_F(PostgresqlOnly, ParametersAreTypedFromTheirValues) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute(
+            "CREATE TABLE typed (i INTEGER, n NUMERIC(10, 2), u UUID, ts TIMESTAMPTZ, arr INTEGER[], iv INTERVAL)");
+        const Params values{{"i", 7},
+                            {"n", Decimal{"12.50"}},
+                            {"u", std::string("123e4567-e89b-12d3-a456-426614174000")},
+                            {"ts", Timestamp{std::chrono::seconds{1'700'000'000}}},
+                            {"arr", std::vector<int>{1, 2}},
+                            {"iv", Interval{.months = 1, .days = 2, .time = std::chrono::hours{3}}}};
+        co_await c.execute("INSERT INTO typed VALUES (:i, :n, :u, :ts, :arr, :iv)", values);
+        auto row = (co_await c.execute("SELECT * FROM typed WHERE i = :i AND u = :u",
+                                       {{"i", std::int64_t{7}}, {"u", "123e4567-e89b-12d3-a456-426614174000"}}))
+                       .one();
+        EXPECT_EQ(row.get<Decimal>("n").text, "12.50");
+        EXPECT_EQ(row.get<Timestamp>("ts"), Timestamp{std::chrono::seconds{1'700'000'000}});
+        EXPECT_EQ(row.get<std::vector<int>>("arr"), (std::vector<int>{1, 2}));
+        EXPECT_EQ(row.get<Interval>("iv").days, 2);
+    });
+}
+
+TEST_F(PostgresqlOnly, IsolationLevelsReachTheServer) {
+    with_engine({{"isolation_level", "REPEATABLE READ"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        EXPECT_EQ(co_await c.scalar<std::string>("SHOW transaction_isolation"), "repeatable read");
+        co_await c.rollback();
+        c.set_execution_options(ExecutionOptions{.isolation_level = "SERIALIZABLE"});
+        EXPECT_EQ(co_await c.scalar<std::string>("SHOW transaction_isolation"), "serializable");
+    });
+}
+
+TEST_F(PostgresqlOnly, BadCredentialsAndUnknownOptionsFailClearly) {
+    const std::string url = backend_under_test().fresh_url();
+    const auto at = url.find('@');
+    const std::string wrong = "postgresql://asyncsql:wrong-password" + url.substr(at);
+    Engine engine = create_engine(wrong);
+    bool failed = false;
+    try {
+        run_async([&]() -> asio::awaitable<void> { auto c = co_await engine.connect(); });
+    } catch (const OperationalError& e) {
+        failed = std::string(e.what()).find("password authentication failed") != std::string::npos;
+        EXPECT_EQ(std::string(e.what()).find("wrong-password"), std::string::npos) << "password leaked";
+    }
+    EXPECT_TRUE(failed);
+    EXPECT_EQ(engine.pool_status().connections, 0u);
+    EXPECT_THROW(create_engine(url + "?no_such_libpq_option=1"), ArgumentError);
+}
+
+}  // namespace
+}  // namespace asyncsql::test
