@@ -8,6 +8,7 @@
 #include "asyncsql/engine/transaction.hpp"
 #include "asyncsql/error.hpp"
 #include "asyncsql/log.hpp"
+#include "asyncsql/postgresql/listener.hpp"
 #include "asyncsql/pool/pool_status.hpp"
 #include "asyncsql/result/result.hpp"
 #include "asyncsql/result/row.hpp"

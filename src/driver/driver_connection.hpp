@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -65,6 +66,15 @@ public:
     virtual asio::awaitable<void> ping() = 0;
     // Best effort, never throws; the connection is unusable afterwards.
     virtual asio::awaitable<void> close() noexcept = 0;
+
+    // Bulk load (PostgreSQL COPY FROM STDIN): the prelude, then `copy_sql`
+    // fed with `rows` (one Value per column). Returns the rows loaded.
+    // Backends without a bulk path throw NotSupportedError.
+    virtual asio::awaitable<std::int64_t> copy_in(std::span<const std::string> prelude, std::string_view copy_sql,
+                                                  std::span<const std::vector<Value>> rows);
+    // Bulk export (COPY ... TO STDOUT): `sink` receives the data in chunks.
+    virtual asio::awaitable<std::int64_t> copy_out(std::span<const std::string> prelude, std::string_view copy_sql,
+                                                   const std::function<void(std::string_view)>& sink);
 
     // Asks the server to stop the running statement (thread-safe, no wait);
     // the running operation then fails with ErrorKind::cancelled.

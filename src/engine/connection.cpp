@@ -100,6 +100,37 @@ boost::asio::awaitable<StreamResult> Connection::stream(std::string_view sql, Pa
     co_return StreamResult(std::move(stream));
 }
 
+boost::asio::awaitable<std::int64_t> Connection::copy_records(std::string_view table,
+                                                              std::vector<std::string> columns,
+                                                              std::vector<std::vector<Value>> rows) {
+    auto& state = open_state(state_);
+    const auto& dialect = *state.engine->dialect;
+    std::string sql = "COPY ";
+    // A dotted name is schema.table: each part quoted on its own.
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = table.find('.', start);
+        sql += dialect.quote_identifier(table.substr(start, dot - start));
+        if (dot == std::string_view::npos) break;
+        sql += '.';
+        start = dot + 1;
+    }
+    sql += " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + dialect.quote_identifier(columns[i]);
+    sql += ") FROM STDIN";
+    for (const auto& row : rows)
+        if (row.size() != columns.size())
+            throw ArgumentError("copy_records: a row has " + std::to_string(row.size()) + " values for " +
+                                    std::to_string(columns.size()) + " columns",
+                                ErrorKind::invalid_argument);
+    co_return co_await state.copy_in(sql, rows);
+}
+
+boost::asio::awaitable<std::int64_t> Connection::copy_to(std::string_view copy_sql,
+                                                         std::function<void(std::string_view)> sink) {
+    auto& state = open_state(state_);
+    co_return co_await state.copy_out(copy_sql, sink);
+}
+
 boost::asio::awaitable<void> Connection::commit() {
     auto& state = open_state(state_);
     if (!state.frames.empty()) co_await state.end_frame(state.frames.front().serial, true);

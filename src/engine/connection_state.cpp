@@ -329,6 +329,24 @@ asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_vie
     co_return outcome;
 }
 
+asio::awaitable<std::int64_t> ConnectionState::copy_in(std::string_view copy_sql,
+                                                       std::span<const std::vector<Value>> rows) {
+    driver::Connection& d = ready();
+    if (frames.empty() && !autocommit()) begin_transaction();
+    const auto loaded = co_await observed(copy_sql, {}, [&] { return d.copy_in(pending, copy_sql, rows); });
+    on_sent();
+    co_return loaded;
+}
+
+asio::awaitable<std::int64_t> ConnectionState::copy_out(std::string_view copy_sql,
+                                                        const std::function<void(std::string_view)>& sink) {
+    driver::Connection& d = ready();
+    if (frames.empty() && !autocommit()) begin_transaction();
+    const auto copied = co_await observed(copy_sql, {}, [&] { return d.copy_out(pending, copy_sql, sink); });
+    on_sent();
+    co_return copied;
+}
+
 asio::awaitable<std::unique_ptr<driver::Cursor>> ConnectionState::open_cursor(
     std::string_view sql, std::span<const std::vector<Value>> sets) {
     driver::Connection& d = ready();

@@ -69,6 +69,9 @@ struct ConnectionState {
     asio::awaitable<driver::ExecuteOutcome> execute(std::string_view sql,
                                                     std::span<const std::vector<Value>> sets,
                                                     bool autobegin);
+    asio::awaitable<std::int64_t> copy_in(std::string_view copy_sql, std::span<const std::vector<Value>> rows);
+    asio::awaitable<std::int64_t> copy_out(std::string_view copy_sql,
+                                           const std::function<void(std::string_view)>& sink);
     asio::awaitable<std::unique_ptr<driver::Cursor>> open_cursor(std::string_view sql,
                                                                  std::span<const std::vector<Value>> sets);
     asio::awaitable<std::shared_ptr<RowSet>> fetch(driver::Cursor& cursor, std::string_view sql,

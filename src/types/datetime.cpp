@@ -302,16 +302,13 @@ std::string format_interval(const Interval& interval) {
     part(interval.months / 12, "year", "years");
     part(interval.months % 12, "mon", "mons");
     part(interval.days, "day", "days");
-    auto micros = interval.time.count();
+    const auto micros = interval.time.count();
     if (micros == 0 && !out.empty()) {
         out.pop_back();
         return out;
     }
-    if (micros < 0) {
-        out += '-';
-        micros = -micros;
-    }
-    return out + format_time(Time{std::chrono::microseconds(micros)});
+    // format_time writes the sign itself, without negating (INT64_MIN safe).
+    return out + format_time(Time{interval.time});
 }
 
 }  // namespace asyncsql

@@ -14,6 +14,7 @@
 #include <any>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ public:
     boost::asio::awaitable<Result> exec_driver_sql(std::string_view sql, Params params = {});
     // Rows arrive in batches as they are read (see StreamResult).
     boost::asio::awaitable<StreamResult> stream(std::string_view sql, Params params = {});
+
+    // Bulk load with COPY ... FROM STDIN (PostgreSQL): `rows` into
+    // `table` (`columns`, in order; quoted by the dialect) in one stream.
+    // Returns the rows loaded. Other backends raise NotSupportedError.
+    boost::asio::awaitable<std::int64_t> copy_records(std::string_view table, std::vector<std::string> columns,
+                                                      std::vector<std::vector<Value>> rows);
+    // Bulk export: runs `copy_sql` (COPY ... TO STDOUT, any format) and hands
+    // the data to `sink` in chunks as it arrives. Returns the rows copied.
+    boost::asio::awaitable<std::int64_t> copy_to(std::string_view copy_sql,
+                                                 std::function<void(std::string_view)> sink);
 
     template <Decodable T = Value>
     boost::asio::awaitable<T> scalar(std::string_view sql, Params params = {}) {

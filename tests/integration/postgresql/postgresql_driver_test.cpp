@@ -321,3 +321,96 @@ TEST_F(PostgresqlOnly, BadCredentialsAndUnknownOptionsFailClearly) {
 
 }  // namespace
 }  // namespace asyncsql::test
+
+namespace asyncsql::test {
+namespace {
+
+TEST_F(PostgresqlOnly, CopyLoadsOneHundredThousandRowsAndExportsThem) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE bulk (id BIGINT PRIMARY KEY, name TEXT, note TEXT, at TIMESTAMP)");
+        std::vector<std::vector<Value>> rows;
+        rows.reserve(100'000);
+        const Timestamp epoch{std::chrono::seconds{1'700'000'000}};
+        for (std::int64_t i = 1; i <= 100'000; ++i) {
+            Value note = i % 10 == 0 ? Value() : Value(std::string("tab\there, newline\nand \\backslash"));
+            rows.push_back({Value(i), Value("user_" + std::to_string(i)), std::move(note),
+                            Value(epoch + std::chrono::seconds{i})});
+        }
+        const std::vector<std::string> columns{"id", "name", "note", "at"};
+        const auto loaded = co_await c.copy_records("bulk", columns, rows);
+        EXPECT_EQ(loaded, 100'000);
+        co_await c.commit();
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM bulk"), 100'000);
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM bulk WHERE note IS NULL"), 10'000);
+        auto row = (co_await c.execute("SELECT name, note, at FROM bulk WHERE id = 7")).one();
+        EXPECT_EQ(row.get<std::string>("note"), "tab\there, newline\nand \\backslash");
+        EXPECT_EQ(row.get<Timestamp>("at"), epoch + std::chrono::seconds{7});
+
+        std::string exported;
+        const auto copied =
+            co_await c.copy_to("COPY (SELECT id, name FROM bulk WHERE id <= 3 ORDER BY id) TO STDOUT (FORMAT csv)",
+                               [&](std::string_view chunk) { exported += chunk; });
+        EXPECT_EQ(copied, 3);
+        EXPECT_EQ(exported, "1,user_1\n2,user_2\n3,user_3\n");
+    });
+}
+
+TEST_F(PostgresqlOnly, CopyWithABadRowLoadsNothingAndTheConnectionRecovers) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, name TEXT)");
+        co_await c.commit();
+        std::vector<std::vector<Value>> rows{{Value(1), Value("a")}, {Value(1), Value("duplicate")}};
+        const std::vector<std::string> columns{"id", "name"};
+        EXPECT_THROW(co_await c.copy_records("bulk", columns, rows), IntegrityError);
+        co_await c.rollback();
+        rows[1] = {Value(2), Value(std::string("nul\0byte", 8))};
+        EXPECT_THROW(co_await c.copy_records("bulk", columns, rows), DataError);
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM bulk"), 0);
+        const std::vector<std::string> one{"id"};
+        EXPECT_THROW(co_await c.copy_records("bulk", one, rows), ArgumentError);
+    });
+}
+
+TEST_F(PostgresqlOnly, ListenerReceivesNotificationsAndSurvivesALostConnection) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        postgresql::Listener listener(engine);
+        co_await listener.listen("orders");
+        auto sender = co_await engine.connect();
+        sender.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
+        co_await sender.execute("SELECT pg_notify('orders', 'first')");
+        auto first = co_await listener.next();
+        EXPECT_EQ(first.channel, "orders");
+        EXPECT_EQ(first.payload, "first");
+        EXPECT_GT(first.sender_pid, 0);
+
+        // Kill the listener's backend; keep notifying until it is back.
+        const std::int64_t old_pid = listener.backend_pid();
+        co_await sender.execute("SELECT pg_terminate_backend(:pid)", {{"pid", old_pid}});
+        auto ex = co_await asio::this_coro::executor;
+        bool received = false;
+        asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
+            for (int i = 0; i < 100 && !received; ++i) {
+                co_await sleep_for(50ms);
+                co_await sender.execute("SELECT pg_notify('orders', 'after')");
+            }
+        }, asio::detached);
+        auto after = co_await listener.next();
+        received = true;
+        EXPECT_EQ(after.payload, "after");
+        EXPECT_EQ(listener.reconnects(), 1u);
+        EXPECT_NE(listener.backend_pid(), old_pid);
+        co_await sleep_for(100ms);  // let the sender task see `received`
+        co_await listener.close();
+    });
+}
+
+TEST_F(PostgresqlOnly, ListenerNeedsAPostgresqlEngine) {
+    Engine sqlite = create_engine("sqlite://");
+    EXPECT_THROW(postgresql::Listener{sqlite}, ArgumentError);
+}
+
+}  // namespace
+}  // namespace asyncsql::test

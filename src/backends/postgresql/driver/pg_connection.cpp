@@ -3,7 +3,10 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <thread>
 
 #include <boost/asio/redirect_error.hpp>
@@ -146,8 +149,25 @@ private:
 
 }  // namespace
 
+namespace {
+
+// Statement names unique to this connection, across processes too: behind a
+// transaction-mode pooler, server sessions are shared, and a name another
+// client also used could run that client's statement instead of ours.
+std::string unique_statement_prefix() {
+    static std::atomic<std::uint64_t> counter{0};
+    static const std::uint64_t process_salt =
+        std::random_device{}() ^ (static_cast<std::uint64_t>(::getpid()) << 32);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "asyncsql_%llx_%llx_", static_cast<unsigned long long>(process_salt),
+                  static_cast<unsigned long long>(counter.fetch_add(1)));
+    return buf;
+}
+
+}  // namespace
+
 PgConnection::PgConnection(asio::any_io_executor executor, PgOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)) {}
+    : executor_(std::move(executor)), options_(std::move(options)), statement_prefix_(unique_statement_prefix()) {}
 
 PgConnection::~PgConnection() {
     if (socket_) socket_->release();
@@ -319,7 +339,7 @@ asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_vie
         co_return &*it->second;
     }
     PreparedStatement statement;
-    statement.name = "asyncsql_" + std::to_string(next_statement_++);
+    statement.name = statement_prefix_ + std::to_string(next_statement_++);
     const std::string text(sql);
     // Prepare and describe go out together, in one round trip.
     if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", sql);
@@ -444,7 +464,9 @@ asio::awaitable<void> PgConnection::end_pipeline(std::string_view sql) {
 asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver::ExecuteRequest& request,
                                                                    const PreparedStatement* statement) {
     static const std::vector<Value> no_parameters;
-    const auto sets = request.parameter_sets.empty()
+    // No statement text: only the prelude (and pending deallocations) go out.
+    const auto sets = request.sql.empty() ? std::span<const std::vector<Value>>()
+                      : request.parameter_sets.empty()
                           ? std::span<const std::vector<Value>>(&no_parameters, 1)
                           : request.parameter_sets;
     // Encoded before anything is sent: a value that cannot be sent fails
@@ -549,10 +571,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     cancel_sent_ = false;
-    if (!request.prelude.empty() || !pending_deallocate_.empty()) {
-        const driver::ExecuteRequest prelude_only{.prelude = request.prelude, .sql = "SELECT 1", .parameter_sets = {}};
-        co_await run_pipeline(prelude_only, nullptr);
-    }
+    co_await run_prelude(request.prelude);
     const PreparedStatement* statement = co_await prepared(request.sql);
     static const std::vector<Value> no_parameters;
     const WireParameters wire =
@@ -563,6 +582,152 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     cursor_open_ = true;
     co_await cursor->start();
     co_return cursor;
+}
+
+asio::awaitable<void> PgConnection::run_prelude(std::span<const std::string> prelude) {
+    if (prelude.empty() && pending_deallocate_.empty()) co_return;
+    co_await run_pipeline(driver::ExecuteRequest{.prelude = prelude, .sql = {}, .parameter_sets = {}}, nullptr);
+}
+
+// Readies the connection for a COPY: drains what a dropped cursor left,
+// runs the prelude, then sends `copy_sql` and expects `expected` back.
+asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prelude, std::string_view copy_sql,
+                                               int expected) {
+    if (broken_) throw_connection_error("the connection is closed");
+    if (needs_drain_) co_await drain();
+    cancel_sent_ = false;
+    co_await run_prelude(prelude);
+    const std::string text(copy_sql);
+    if (!PQsendQuery(conn_, text.c_str())) throw_connection_error("could not send", copy_sql);
+    co_await flush();
+    PgResult result = co_await next_result();
+    if (!result) throw_connection_error("no answer to COPY", copy_sql);
+    if (PQresultStatus(result.get()) == expected) co_return;
+    std::optional<ErrorInfo> failure;
+    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR) failure = error_of(result.get(), copy_sql);
+    co_await discard_results();
+    if (failure) throw_sqlstate_error(std::move(*failure));
+    throw ProgrammingError(ErrorInfo{.message = "postgresql: the statement is not a COPY of the expected direction",
+                                     .kind = ErrorKind::invalid_argument,
+                                     .statement = std::string(copy_sql)});
+}
+
+// The results after COPY data: "COPY n", or the server's error.
+asio::awaitable<std::int64_t> PgConnection::finish_copy(std::string_view copy_sql) {
+    std::int64_t rows = 0;
+    std::optional<ErrorInfo> failure;
+    for (;;) {
+        PgResult result = co_await next_result();
+        if (!result) break;
+        if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && !failure) failure = error_of(result.get(), copy_sql);
+        if (PQresultStatus(result.get()) == PGRES_COMMAND_OK) rows = std::atoll(PQcmdTuples(result.get()));
+    }
+    cancel_sent_ = false;
+    if (failure) throw_sqlstate_error(std::move(*failure));
+    co_return rows;
+}
+
+namespace {
+
+// COPY's text format: tab-separated, \N for NULL, backslash escapes.
+void append_copy_row(std::string& out, const std::vector<Value>& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) out += '\t';
+        if (row[i].is_null()) {
+            out += "\\N";
+            continue;
+        }
+        for (char c : encode_text(row[i])) {
+            switch (c) {
+            case '\\': out += "\\\\"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\0':
+                throw DataError("COPY: PostgreSQL text cannot contain NUL bytes; send binary data as Bytes (bytea)",
+                                ErrorKind::data_exception);
+            default: out += c;
+            }
+        }
+    }
+    out += '\n';
+}
+
+}  // namespace
+
+asio::awaitable<std::int64_t> PgConnection::copy_in(std::span<const std::string> prelude, std::string_view copy_sql,
+                                                    std::span<const std::vector<Value>> rows) {
+    co_await start_copy(prelude, copy_sql, PGRES_COPY_IN);
+    constexpr std::size_t chunk = 64 * 1024;
+    std::string buffer;
+    std::optional<std::string> abort_reason;
+    auto put = [&](const char* data, std::size_t size) -> asio::awaitable<void> {
+        for (;;) {
+            const int r = PQputCopyData(conn_, data, static_cast<int>(size));
+            if (r == 1) co_return;
+            if (r < 0) throw_connection_error("COPY data could not be sent", copy_sql);
+            co_await wait(asio::posix::stream_descriptor::wait_write);
+            if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost during COPY", copy_sql);
+        }
+    };
+    try {
+        for (const auto& row : rows) {
+            append_copy_row(buffer, row);
+            if (buffer.size() >= chunk) {
+                co_await put(buffer.data(), buffer.size());
+                buffer.clear();
+            }
+        }
+        if (!buffer.empty()) co_await put(buffer.data(), buffer.size());
+    } catch (const DataError& e) {
+        abort_reason = e.what();
+    }
+    // A value that cannot be written ends the COPY with the server rolling it back.
+    while (PQputCopyEnd(conn_, abort_reason ? abort_reason->c_str() : nullptr) == 0)
+        co_await wait(asio::posix::stream_descriptor::wait_write);
+    co_await flush();
+    try {
+        co_return co_await finish_copy(copy_sql);
+    } catch (const DatabaseError& e) {
+        if (!abort_reason) throw;
+    }
+    throw DataError(ErrorInfo{.message = *abort_reason, .kind = ErrorKind::data_exception,
+                              .statement = std::string(copy_sql)});
+}
+
+asio::awaitable<std::int64_t> PgConnection::copy_out(std::span<const std::string> prelude, std::string_view copy_sql,
+                                                     const std::function<void(std::string_view)>& sink) {
+    co_await start_copy(prelude, copy_sql, PGRES_COPY_OUT);
+    std::exception_ptr sink_failure;
+    for (;;) {
+        char* data = nullptr;
+        const int n = PQgetCopyData(conn_, &data, 1);
+        if (n > 0) {
+            std::unique_ptr<char, void (*)(void*)> owned(data, PQfreemem);
+            if (!sink_failure) {
+                try {
+                    sink(std::string_view(data, static_cast<std::size_t>(n)));
+                } catch (...) {
+                    // Stop the server and read the rest away; rethrown below.
+                    sink_failure = std::current_exception();
+                    cancel();
+                }
+            }
+            continue;
+        }
+        if (n == -1) break;
+        if (n == -2) throw_connection_error("COPY data could not be read", copy_sql);
+        co_await wait(asio::posix::stream_descriptor::wait_read);
+        if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost during COPY", copy_sql);
+    }
+    std::int64_t rows = 0;
+    try {
+        rows = co_await finish_copy(copy_sql);
+    } catch (const DatabaseError&) {
+        if (!sink_failure) throw;
+    }
+    if (sink_failure) std::rethrow_exception(sink_failure);
+    co_return rows;
 }
 
 asio::awaitable<void> PgConnection::ping() {
@@ -602,6 +767,25 @@ void PgConnection::cancel() noexcept {
         PQfreeCancel(handle);
     }
 }
+
+asio::awaitable<ServerNotification> PgConnection::next_notification() {
+    if (broken_) throw_connection_error("the connection is closed");
+    for (;;) {
+        if (PGnotify* raw = PQnotifies(conn_)) {
+            std::unique_ptr<PGnotify, void (*)(void*)> notify(raw, PQfreemem);
+            co_return ServerNotification{.channel = raw->relname, .payload = raw->extra, .sender_pid = raw->be_pid};
+        }
+        boost::system::error_code ec;
+        co_await socket_->async_wait(asio::posix::stream_descriptor::wait_read,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted)
+            throw OperationalError("postgresql: waiting for a notification was cancelled", ErrorKind::cancelled);
+        if (ec) throw_connection_error("socket wait failed: " + ec.message());
+        if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost");
+    }
+}
+
+std::int64_t PgConnection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
 
 driver::TransactionState PgConnection::transaction_state() const noexcept {
     if (!conn_ || needs_drain_ || cursor_open_) return driver::TransactionState::unknown;

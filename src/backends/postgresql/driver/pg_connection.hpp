@@ -44,6 +44,12 @@ struct PreparedStatement {
     bool binary_results = false;
 };
 
+struct ServerNotification {
+    std::string channel;
+    std::string payload;
+    std::int64_t sender_pid = 0;
+};
+
 class PgConnection final : public driver::Connection {
 public:
     static asio::awaitable<std::unique_ptr<PgConnection>> open(PgOptions options);
@@ -52,11 +58,20 @@ public:
     asio::awaitable<driver::ExecuteOutcome> execute(const driver::ExecuteRequest& request) override;
     asio::awaitable<std::unique_ptr<driver::Cursor>> open_cursor(
         const driver::ExecuteRequest& request) override;
+    asio::awaitable<std::int64_t> copy_in(std::span<const std::string> prelude, std::string_view copy_sql,
+                                          std::span<const std::vector<Value>> rows) override;
+    asio::awaitable<std::int64_t> copy_out(std::span<const std::string> prelude, std::string_view copy_sql,
+                                           const std::function<void(std::string_view)>& sink) override;
     asio::awaitable<void> ping() override;
     asio::awaitable<void> close() noexcept override;
     void cancel() noexcept override;
     driver::TransactionState transaction_state() const noexcept override;
     bool usable() const noexcept override;
+
+    // Waits for a LISTEN notification. The connection is idle meanwhile, so
+    // a cancelled wait ends at once (no server-side cancel is needed).
+    asio::awaitable<ServerNotification> next_notification();
+    std::int64_t backend_pid() const noexcept;
 
     // For cursors: the next result of the running query (null at its end).
     asio::awaitable<PgResult> next_result();
@@ -76,6 +91,9 @@ private:
     asio::awaitable<void> flush();
     asio::awaitable<void> drain();
     asio::awaitable<void> end_pipeline(std::string_view sql);
+    asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
+    asio::awaitable<void> start_copy(std::span<const std::string> prelude, std::string_view copy_sql, int expected);
+    asio::awaitable<std::int64_t> finish_copy(std::string_view copy_sql);
     void adopt_socket();
 
     // The prepared statement for `sql`, preparing and describing it on a
@@ -94,6 +112,7 @@ private:
 
     asio::any_io_executor executor_;
     PgOptions options_;
+    std::string statement_prefix_;
     pg_conn* conn_ = nullptr;
     std::optional<asio::posix::stream_descriptor> socket_;
     int socket_fd_ = -1;       // our duplicate of libpq's socket

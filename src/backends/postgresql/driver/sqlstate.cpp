@@ -317,6 +317,8 @@ constexpr KindOf kind_by_code[] = {
     {"57P01", ErrorKind::connection_lost},   // admin_shutdown
     {"57P02", ErrorKind::connection_lost},   // crash_shutdown
     {"57P03", ErrorKind::connection_lost},   // cannot_connect_now
+    {"57P04", ErrorKind::connection_lost},   // database_dropped
+    {"57P05", ErrorKind::connection_lost},   // idle_session_timeout
 };
 
 // Kinds of whole classes (the first two characters of a code).
