@@ -2,6 +2,7 @@
 // The SQL spelling of one backend: placeholders, quoting, transaction and
 // savepoint statements, isolation levels. No C client library here.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,14 @@
 #include "asyncsql/sql/sql_syntax.hpp"
 
 namespace asyncsql::dialect {
+
+// How a transaction begins: isolation level (normalised upper case), and the
+// access mode / deferrable flags where the backend has them (unset = default).
+struct TransactionMode {
+    std::string level;
+    std::optional<bool> read_only;
+    std::optional<bool> deferrable;
+};
 
 class Dialect {
 public:
@@ -21,8 +30,8 @@ public:
     // Throws ArgumentError naming the levels the backend accepts. The level
     // arrives normalised: upper case, words separated by one space.
     virtual void check_isolation_level(std::string_view level) const = 0;
-    // Statements that open a transaction at `level` ("" = backend default).
-    virtual std::vector<std::string> begin(std::string_view level) const = 0;
+    // Statements that open a transaction at `mode.level` ("" = backend default).
+    virtual std::vector<std::string> begin(const TransactionMode& mode) const = 0;
 
     virtual std::string commit() const { return "COMMIT"; }
     virtual std::string rollback() const { return "ROLLBACK"; }

@@ -37,6 +37,9 @@ struct ExecuteRequest {
     std::span<const std::string> prelude;  // BEGIN, SAVEPOINT ..., no results read
     std::string_view sql;
     std::span<const std::vector<Value>> parameter_sets;  // at least one (may be empty)
+    // Transaction control (COMMIT, ROLLBACK, RELEASE ...): not worth a
+    // prepared statement, and must not depend on one.
+    bool control = false;
 };
 
 struct ExecuteOutcome {

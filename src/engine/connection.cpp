@@ -179,6 +179,8 @@ void Connection::set_execution_options(const ExecutionOptions& options) {
         state.options.isolation_level = std::move(level);
     }
     if (options.timeout) state.options.timeout = options.timeout;
+    if (options.read_only) state.options.read_only = options.read_only;
+    if (options.deferrable) state.options.deferrable = options.deferrable;
     if (options.stream_batch_rows) state.options.stream_batch_rows = options.stream_batch_rows;
 }
 

@@ -93,10 +93,11 @@ std::uint64_t ConnectionState::begin_transaction() {
         throw InterfaceError("a transaction is already open on this connection; use begin_nested() for a "
                              "savepoint, or end it with commit()/rollback() first",
                              ErrorKind::invalid_state);
-    std::string level = isolation_level();
-    if (level == "AUTOCOMMIT") level.clear();
+    dialect::TransactionMode mode{.level = isolation_level(), .read_only = options.read_only,
+                                  .deferrable = options.deferrable};
+    if (mode.level == "AUTOCOMMIT") mode.level.clear();
+    auto statements = engine->dialect->begin(mode);
     Frame frame{.serial = next_serial++, .savepoint = {}, .sent = false, .pending_from = pending.size()};
-    auto statements = engine->dialect->begin(level);
     pending.insert(pending.end(), statements.begin(), statements.end());
     frames.push_back(std::move(frame));
     return frames.back().serial;
@@ -157,7 +158,7 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
     if (i == 0 && commit) {
         co_await commit_transaction(sql);
     } else {
-        co_await execute(sql, {}, false);
+        co_await execute(sql, {}, false, true);
     }
     frames.resize(std::min(frames.size(), i));
 }
@@ -167,7 +168,7 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
 asio::awaitable<void> ConnectionState::commit_transaction(const std::string& sql) {
     std::exception_ptr lost;
     try {
-        co_await execute(sql, {}, false);
+        co_await execute(sql, {}, false, true);
         co_return;
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::connection_lost) throw;
@@ -320,10 +321,10 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
 
 asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_view sql,
                                                                  std::span<const std::vector<Value>> sets,
-                                                                 bool autobegin) {
+                                                                 bool autobegin, bool control) {
     driver::Connection& d = ready();
     if (autobegin && frames.empty() && !autocommit()) begin_transaction();
-    const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
+    const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets, .control = control};
     auto outcome = co_await observed(sql, sets, [&] { return d.execute(request); });
     on_sent();
     co_return outcome;

@@ -68,7 +68,7 @@ struct ConnectionState {
     // none is open and the isolation level is not AUTOCOMMIT.
     asio::awaitable<driver::ExecuteOutcome> execute(std::string_view sql,
                                                     std::span<const std::vector<Value>> sets,
-                                                    bool autobegin);
+                                                    bool autobegin, bool control = false);
     asio::awaitable<std::int64_t> copy_in(std::string_view copy_sql, std::span<const std::vector<Value>> rows);
     asio::awaitable<std::int64_t> copy_out(std::string_view copy_sql,
                                            const std::function<void(std::string_view)>& sink);

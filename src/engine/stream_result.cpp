@@ -4,6 +4,20 @@
 
 namespace asyncsql {
 
+namespace {
+
+// A failed fetch ends the stream: the connection is free for the rollback.
+boost::asio::awaitable<std::shared_ptr<RowSet>> fetch(detail::StreamState& s, std::size_t rows) {
+    try {
+        co_return co_await s.connection->fetch(*s.cursor, s.sql, rows);
+    } catch (...) {
+        s.finish();
+        throw;
+    }
+}
+
+}  // namespace
+
 StreamResult::~StreamResult() = default;
 
 const std::vector<std::string>& StreamResult::keys() const {
@@ -17,7 +31,7 @@ boost::asio::awaitable<std::optional<Row>> StreamResult::next() {
     auto& s = *state_;
     if (!s.buffer || s.position >= s.buffer->row_count()) {
         if (!s.cursor) co_return std::nullopt;
-        s.buffer = co_await s.connection->fetch(*s.cursor, s.sql, s.batch_rows);
+        s.buffer = co_await fetch(s, s.batch_rows);
         s.position = 0;
         if (s.buffer->row_count() == 0) {
             s.finish();
@@ -35,7 +49,7 @@ boost::asio::awaitable<RowBatch> StreamResult::partition(std::size_t size) {
     while (rows.size() < size && s.buffer && s.position < s.buffer->row_count())
         rows.emplace_back(s.buffer, s.position++);
     while (rows.size() < size && s.cursor) {
-        auto fetched = co_await s.connection->fetch(*s.cursor, s.sql, size - rows.size());
+        auto fetched = co_await fetch(s, size - rows.size());
         if (fetched->row_count() == 0) {
             s.finish();
             break;

@@ -290,7 +290,7 @@ asio::awaitable<void> ConnectionPool::reset_then_reuse(Entry& entry) {
     log("rolling back connection #" + std::to_string(entry.id) + " returned inside a transaction");
     try {
         const std::string& sql = config_.reset_sql;
-        co_await entry.connection->execute(driver::ExecuteRequest{.sql = sql});
+        co_await entry.connection->execute(driver::ExecuteRequest{.sql = sql, .control = true});
     } catch (const std::exception& e) {
         log("reset of connection #" + std::to_string(entry.id) + " failed: " + e.what());
     }

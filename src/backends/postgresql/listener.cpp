@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,7 +55,11 @@ struct Listener::State {
             }
             if (failed) {
                 asio::steady_timer timer(co_await asio::this_coro::executor, pause);
-                co_await timer.async_wait(asio::use_awaitable);
+                boost::system::error_code ec;
+                co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                if (ec == asio::error::operation_aborted)
+                    throw OperationalError("postgresql: waiting to reconnect the listener was cancelled",
+                                           ErrorKind::cancelled);
                 pause = std::min(pause * 2, std::chrono::milliseconds{5000});
             }
         }

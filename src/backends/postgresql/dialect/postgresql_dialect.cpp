@@ -34,9 +34,12 @@ void PostgresqlDialect::check_isolation_level(std::string_view level) const {
                         ErrorKind::invalid_argument);
 }
 
-std::vector<std::string> PostgresqlDialect::begin(std::string_view level) const {
-    if (level.empty()) return {"BEGIN"};
-    return {"BEGIN ISOLATION LEVEL " + std::string(level)};
+std::vector<std::string> PostgresqlDialect::begin(const dialect::TransactionMode& mode) const {
+    std::string sql = "BEGIN";
+    if (!mode.level.empty()) sql += " ISOLATION LEVEL " + mode.level;
+    if (mode.read_only) sql += *mode.read_only ? " READ ONLY" : " READ WRITE";
+    if (mode.deferrable) sql += *mode.deferrable ? " DEFERRABLE" : " NOT DEFERRABLE";
+    return {sql};
 }
 
 }  // namespace asyncsql::postgresql

@@ -56,7 +56,10 @@ struct WireParameters {
             const std::size_t start = buffer.size();
             EncodedParameter p = encode_parameter(parameters[i], buffer);
             const Oid target = i < targets.size() ? targets[i] : 0;
-            if (!p.is_null && p.format == 1 && target != 0 && p.type != target) {
+            // An unnamed statement leaves an integer's type to the server as
+            // a prepared one does (see prepared()): sent as untyped text.
+            const bool untyped_integer = targets.empty() && parameters[i].kind() == ValueKind::integer;
+            if (!p.is_null && p.format == 1 && (untyped_integer || (target != 0 && p.type != target))) {
                 buffer.resize(start);
                 buffer += encode_text(parameters[i]);
                 p = EncodedParameter{.type = 0, .format = 0, .is_null = false, .offset = start,
@@ -93,8 +96,8 @@ namespace {
 
 class PgCursor final : public driver::Cursor {
 public:
-    PgCursor(PgConnection& connection, const PreparedStatement* statement)
-        : connection_(connection), statement_(statement) {}
+    PgCursor(PgConnection& connection, const PreparedStatement* statement, std::string sql)
+        : connection_(connection), statement_(statement), sql_(std::move(sql)) {}
     ~PgCursor() override {
         if (!done_) connection_.mark_needs_drain();
         connection_.cursor_finished();
@@ -102,15 +105,20 @@ public:
 
     std::shared_ptr<const Columns> columns() const override { return columns_; }
 
-    // Reads up to the first row so that the columns are known.
+    // Reads up to the first row so that the columns are known (and an
+    // error in the statement surfaces here).
     asio::awaitable<void> start() {
         first_ = co_await connection_.next_result();
         if (!first_) {
-            done_ = true;
+            finish();
             columns_ = std::make_shared<const Columns>();
             co_return;
         }
-        columns_ = connection_.take_rows(first_.get(), statement_, 0, nullptr)->columns;
+        if (PQresultStatus(first_.get()) == PGRES_FATAL_ERROR) {
+            finish();
+            co_await connection_.raise(std::move(first_), sql_);
+        }
+        columns_ = connection_.columns_of(first_.get(), statement_);
     }
 
     asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) override {
@@ -121,8 +129,14 @@ public:
             PgResult result = std::move(first_);  // (no co_await inside ?: with g++ 12)
             if (!result) result = co_await connection_.next_result();
             if (!result) {
-                done_ = true;
+                finish();
                 break;
+            }
+            if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR) {
+                // A failure mid-stream (an error in a later row, a cancel):
+                // the rows already read stay read; the error ends the stream.
+                finish();
+                co_await connection_.raise(std::move(result), sql_);
             }
             if (PQresultStatus(result.get()) == PGRES_SINGLE_TUPLE)
                 connection_.take_rows(result.get(), statement_, 0, rows);
@@ -135,13 +149,20 @@ public:
         if (!done_) {
             connection_.cancel();
             co_await connection_.discard_results();
-            done_ = true;
+            finish();
         }
     }
 
 private:
+    // The connection is free again (its results are read, or will be by raise()).
+    void finish() noexcept {
+        done_ = true;
+        connection_.cursor_finished();
+    }
+
     PgConnection& connection_;
     const PreparedStatement* statement_;
+    std::string sql_;
     std::shared_ptr<const Columns> columns_;
     PgResult first_;
     bool done_ = false;
@@ -273,9 +294,22 @@ ErrorInfo PgConnection::error_of(pg_result* result, std::string_view sql) const 
 // Waits for the socket; a cancelled wait asks the server to cancel the
 // statement and keeps waiting, so that the connection is drained and clean
 // before the caller sees the cancellation (as the server's 57014 error).
+// After a cancel the server gets connect_timeout to answer; a server that
+// does not is treated as lost.
 asio::awaitable<void> PgConnection::wait(asio::posix::stream_descriptor::wait_type type) {
+    std::optional<asio::steady_timer> deadline;
+    if (cancel_sent_) {
+        deadline.emplace(executor_, options_.connect_timeout);
+        deadline->async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            broken_ = true;
+            if (socket_) socket_->cancel();
+        });
+    }
     boost::system::error_code ec;
     co_await socket_->async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+    if (deadline) deadline->cancel();
+    if (broken_) throw_connection_error("no answer from the server after a cancel request");
     if (ec == asio::error::operation_aborted) {
         if (!cancel_sent_) {
             cancel_sent_ = true;
@@ -332,7 +366,11 @@ void PgConnection::evict(std::string_view sql) noexcept {
     statement_index_.erase(it);
 }
 
-asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_view sql) {
+// `first`: the values of the first execution, whose natural types are given
+// to the server as the parameter types (as an unnamed statement sends them),
+// so both paths type the same statement alike.
+asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_view sql,
+                                                                 const std::vector<Value>& first) {
     if (options_.statement_cache_size == 0) co_return nullptr;
     if (auto it = statement_index_.find(std::string(sql)); it != statement_index_.end()) {
         statements_.splice(statements_.begin(), statements_, it->second);
@@ -343,7 +381,18 @@ asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_vie
     const std::string text(sql);
     // Prepare and describe go out together, in one round trip.
     if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", sql);
-    if (!PQsendPrepare(conn_, statement.name.c_str(), text.c_str(), 0, nullptr))
+    std::vector<Oid> natural;
+    std::string scratch;
+    for (const Value& v : first) {
+        scratch.clear();
+        // Integers leave their type to the server, which infers it from the
+        // context (int4 for pg_terminate_backend($1), int8 for a bigint
+        // column); a prepared type must also fit every later value.
+        const bool inferred = v.is_null() || v.kind() == ValueKind::integer;
+        natural.push_back(inferred ? oid::unspecified : encode_parameter(v, scratch).type);
+    }
+    if (!PQsendPrepare(conn_, statement.name.c_str(), text.c_str(), static_cast<int>(natural.size()),
+                       natural.data()))
         throw_connection_error("could not send a prepare", sql);
     if (!PQsendDescribePrepared(conn_, statement.name.c_str()))
         throw_connection_error("could not send a describe", sql);
@@ -421,18 +470,28 @@ void PgConnection::send_statement(std::string_view sql, const PreparedStatement*
     if (single_row && !PQsetSingleRowMode(conn_)) throw_connection_error("could not enter single-row mode", sql);
 }
 
+std::shared_ptr<const Columns> PgConnection::columns_of(pg_result* result, const PreparedStatement* statement) {
+    const int fields = PQnfields(result);
+    if (statement && statement->columns && static_cast<int>(statement->columns->size()) == fields)
+        return statement->columns;
+    std::vector<std::string> names;
+    for (int c = 0; c < fields; ++c) names.emplace_back(PQfname(result, c));
+    return std::make_shared<const Columns>(std::move(names));
+}
+
+asio::awaitable<void> PgConnection::raise(PgResult failed, std::string_view sql) {
+    ErrorInfo info = error_of(failed.get(), sql);
+    failed.reset();
+    co_await discard_results();
+    throw_sqlstate_error(std::move(info));
+}
+
 std::shared_ptr<RowSet> PgConnection::take_rows(pg_result* result, const PreparedStatement* statement,
                                                 std::size_t first_row, std::shared_ptr<RowSet> into) {
     const int fields = PQnfields(result);
     if (!into) {
         into = std::make_shared<RowSet>();
-        if (statement && statement->columns && static_cast<int>(statement->columns->size()) == fields) {
-            into->columns = statement->columns;
-        } else {
-            std::vector<std::string> names;
-            for (int c = 0; c < fields; ++c) names.emplace_back(PQfname(result, c));
-            into->columns = std::make_shared<const Columns>(std::move(names));
-        }
+        into->columns = columns_of(result, statement);
     }
     const int rows = PQntuples(result);
     const bool binary = fields > 0 && PQfformat(result, 0) == 1;
@@ -498,6 +557,7 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver:
 
     driver::ExecuteOutcome outcome;
     std::optional<ErrorInfo> failure;
+    std::exception_ptr decode_failure;
     std::int64_t affected = 0;
     bool counted = false;
     // Rows changed count for INSERT/UPDATE/DELETE/MERGE/COPY; other commands
@@ -519,8 +579,14 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver:
             if (!result) break;
             switch (PQresultStatus(result.get())) {
             case PGRES_TUPLES_OK:
-                if (command >= first_statement) {
-                    outcome.rows = take_rows(result.get(), statement, 0, std::move(outcome.rows));
+                if (command >= first_statement && !decode_failure) {
+                    // A value that cannot be decoded fails the call, but only
+                    // after the pipeline is read to its end (never out of step).
+                    try {
+                        outcome.rows = take_rows(result.get(), statement, 0, std::move(outcome.rows));
+                    } catch (const Error&) {
+                        decode_failure = std::current_exception();
+                    }
                     count(result.get());
                 }
                 break;
@@ -528,9 +594,15 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver:
                 if (command >= first_statement) count(result.get());
                 break;
             case PGRES_FATAL_ERROR:
-                if (!failure)
+                if (!failure) {
                     failure = error_of(result.get(), command >= first_statement ? request.sql
                                                                                 : std::string_view(control[command]));
+                    // In a batch, name the parameter set that failed; the
+                    // ones after it were not run (the pipeline aborted).
+                    if (command >= first_statement && sets.size() > 1)
+                        failure->message += " (parameter set " + std::to_string(command - first_statement + 1) +
+                                            " of " + std::to_string(sets.size()) + "; none after it ran)";
+                }
                 break;
             case PGRES_PIPELINE_ABORTED:
             case PGRES_EMPTY_QUERY:
@@ -541,6 +613,7 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver:
     }
     co_await end_pipeline(request.sql);
     if (failure) throw_sqlstate_error(std::move(*failure));
+    if (decode_failure) std::rethrow_exception(decode_failure);
     if (counted) outcome.rows_affected = affected;
     co_return outcome;
 }
@@ -548,20 +621,29 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver:
 asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::ExecuteRequest& request) {
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
+    co_await settle_cancel();
     cancel_sent_ = false;
-    const bool idle_before = PQtransactionStatus(conn_) == PQTRANS_IDLE && request.prelude.empty();
-    const PreparedStatement* statement = co_await prepared(request.sql);
+    // No transaction was open before this call: whatever the failure
+    // aborted began in this very call (its own BEGIN), so nothing of the
+    // caller's is lost by rolling it back and running the call again.
+    const bool nothing_open_before = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    static const std::vector<Value> no_parameters;
+    const std::vector<Value>& first = request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front();
+    const PreparedStatement* statement = request.control ? nullptr : co_await prepared(request.sql, first);
     try {
         co_return co_await run_pipeline(request, statement);
     } catch (const DatabaseError& e) {
         // A cached plan the server no longer has (26000) or whose result
-        // type changed (0A000): prepare again, once, where no transaction
-        // would have been aborted by the failure.
+        // type changed (0A000): prepare again and retry, once.
         const bool stale = statement && (e.sqlstate() == "26000" || e.sqlstate() == "0A000");
-        if (!stale || !idle_before) throw;
+        if (stale) evict(request.sql);  // prepared afresh next time in any case
+        if (!stale || !nothing_open_before) throw;
     }
-    evict(request.sql);
-    const PreparedStatement* fresh = co_await prepared(request.sql);
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+        static const std::vector<std::string> rollback{"ROLLBACK"};
+        co_await run_prelude(rollback);
+    }
+    const PreparedStatement* fresh = co_await prepared(request.sql, first);
     co_return co_await run_pipeline(request, fresh);
 }
 
@@ -570,15 +652,17 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
         throw ArgumentError("a stream runs one statement with one set of parameters", ErrorKind::invalid_argument);
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
+    co_await settle_cancel();
     cancel_sent_ = false;
     co_await run_prelude(request.prelude);
-    const PreparedStatement* statement = co_await prepared(request.sql);
     static const std::vector<Value> no_parameters;
-    const WireParameters wire =
-        wire_parameters(statement, request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front());
+    const std::vector<Value>& parameters =
+        request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front();
+    const PreparedStatement* statement = co_await prepared(request.sql, parameters);
+    const WireParameters wire = wire_parameters(statement, parameters);
     send_statement(request.sql, statement, wire, true);
     co_await flush();
-    auto cursor = std::make_unique<PgCursor>(*this, statement);
+    auto cursor = std::make_unique<PgCursor>(*this, statement, std::string(request.sql));
     cursor_open_ = true;
     co_await cursor->start();
     co_return cursor;
@@ -595,6 +679,7 @@ asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prel
                                                int expected) {
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
+    co_await settle_cancel();
     cancel_sent_ = false;
     co_await run_prelude(prelude);
     const std::string text(copy_sql);
@@ -602,12 +687,34 @@ asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prel
     co_await flush();
     PgResult result = co_await next_result();
     if (!result) throw_connection_error("no answer to COPY", copy_sql);
-    if (PQresultStatus(result.get()) == expected) co_return;
+    const auto status = PQresultStatus(result.get());
+    if (status == expected) co_return;
     std::optional<ErrorInfo> failure;
-    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR) failure = error_of(result.get(), copy_sql);
+    if (status == PGRES_FATAL_ERROR) failure = error_of(result.get(), copy_sql);
+    result.reset();
+    // The other direction was started: end it before reading the results away.
+    if (status == PGRES_COPY_IN) {
+        while (PQputCopyEnd(conn_, "not the COPY direction asked for") == 0)
+            co_await wait(asio::posix::stream_descriptor::wait_write);
+        co_await flush();
+    } else if (status == PGRES_COPY_OUT) {
+        for (;;) {
+            char* data = nullptr;
+            const int n = PQgetCopyData(conn_, &data, 1);
+            if (n > 0) {
+                PQfreemem(data);
+                continue;
+            }
+            if (n != 0) break;
+            co_await wait(asio::posix::stream_descriptor::wait_read);
+            if (PQconsumeInput(conn_) == 0) throw_connection_error("connection lost during COPY", copy_sql);
+        }
+    }
     co_await discard_results();
     if (failure) throw_sqlstate_error(std::move(*failure));
-    throw ProgrammingError(ErrorInfo{.message = "postgresql: the statement is not a COPY of the expected direction",
+    throw ProgrammingError(ErrorInfo{.message = std::string("postgresql: expected a COPY ") +
+                                                (expected == PGRES_COPY_IN ? "FROM STDIN" : "TO STDOUT") +
+                                                " statement",
                                      .kind = ErrorKind::invalid_argument,
                                      .statement = std::string(copy_sql)});
 }
@@ -752,20 +859,41 @@ asio::awaitable<void> PgConnection::close() noexcept {
     co_return;
 }
 
-// PQcancel connects to the server and waits for it: a helper thread does it.
+// PQcancel connects to the server and waits for it: a helper thread does
+// it. The next command waits until the request has been delivered, so that
+// a late cancel cannot hit a statement it was not meant for (the server
+// forgets a cancel that arrives while it is idle).
 void PgConnection::cancel() noexcept {
     if (!conn_) return;
     PGcancel* handle = PQgetCancel(conn_);
     if (!handle) return;
+    auto delivered = std::make_shared<std::atomic<bool>>(false);
     try {
-        std::thread([handle] {
+        std::thread([handle, delivered] {
             char error[256];
             PQcancel(handle, error, sizeof error);
             PQfreeCancel(handle);
+            delivered->store(true);
         }).detach();
+        cancel_delivered_ = std::move(delivered);
     } catch (...) {
         PQfreeCancel(handle);
     }
+}
+
+asio::awaitable<void> PgConnection::settle_cancel() {
+    if (!cancel_delivered_) co_return;
+    asio::steady_timer pause(executor_);
+    const auto give_up = std::chrono::steady_clock::now() + options_.connect_timeout;
+    while (!cancel_delivered_->load()) {
+        if (std::chrono::steady_clock::now() > give_up) {
+            broken_ = true;
+            throw_connection_error("the server did not take a cancel request in time");
+        }
+        pause.expires_after(std::chrono::milliseconds(1));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    cancel_delivered_.reset();
 }
 
 asio::awaitable<ServerNotification> PgConnection::next_notification() {

@@ -3,6 +3,7 @@
 // the socket is an Asio wait on the engine's executor; no libpq call here
 // blocks (PQcancel runs on a short-lived helper thread).
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -80,6 +81,10 @@ public:
     // A cursor was dropped mid-result: the rest is drained before the next call.
     void mark_needs_drain() noexcept { needs_drain_ = true; }
     void cursor_finished() noexcept { cursor_open_ = false; }
+    std::shared_ptr<const Columns> columns_of(pg_result* result, const PreparedStatement* statement);
+    // Throws the server's error in `failed` after reading the command's
+    // remaining results.
+    asio::awaitable<void> raise(PgResult failed, std::string_view sql);
     std::shared_ptr<RowSet> take_rows(pg_result* result, const PreparedStatement* statement,
                                       std::size_t first_row, std::shared_ptr<RowSet> into);
 
@@ -90,6 +95,7 @@ private:
     asio::awaitable<void> wait(asio::posix::stream_descriptor::wait_type type);
     asio::awaitable<void> flush();
     asio::awaitable<void> drain();
+    asio::awaitable<void> settle_cancel();
     asio::awaitable<void> end_pipeline(std::string_view sql);
     asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
     asio::awaitable<void> start_copy(std::span<const std::string> prelude, std::string_view copy_sql, int expected);
@@ -98,7 +104,7 @@ private:
 
     // The prepared statement for `sql`, preparing and describing it on a
     // miss; null when the statement cache is off.
-    asio::awaitable<const PreparedStatement*> prepared(std::string_view sql);
+    asio::awaitable<const PreparedStatement*> prepared(std::string_view sql, const std::vector<Value>& first);
     void evict(std::string_view sql) noexcept;
 
     asio::awaitable<driver::ExecuteOutcome> run_pipeline(const driver::ExecuteRequest& request,
@@ -128,6 +134,8 @@ private:
     bool needs_drain_ = false;
     bool cursor_open_ = false;
     bool cancel_sent_ = false;
+    // Set while a cancel request is on its way; true once delivered.
+    std::shared_ptr<std::atomic<bool>> cancel_delivered_;
 };
 
 }  // namespace asyncsql::postgresql

@@ -38,8 +38,6 @@ PgOptions parse_options(const Url& url, const EngineOptions& options) {
     if (!url.database.empty()) set("dbname", url.database);
     if (!url.username.empty()) set("user", url.username);
     if (!url.password.empty()) set("password", url.password);
-    // libpq's own timeout covers each host it tries; ours bounds the whole connect.
-    set("connect_timeout", std::to_string(std::max<long long>(1, (options.connect_timeout.count() + 999) / 1000)));
     for (const auto& [key, value] : options.driver_options) {
         if (key == "pooler_mode") {
             if (value == "transaction" || value == "statement") out.statement_cache_size = 0;

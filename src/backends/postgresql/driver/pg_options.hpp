@@ -16,6 +16,8 @@ namespace asyncsql::postgresql {
 struct PgOptions {
     // libpq keyword/value pairs (host, port, dbname, user, password, sslmode, ...).
     std::vector<std::pair<std::string, std::string>> libpq;
+    // Bounds the whole connect, every host tried (libpq ignores its own
+    // connect_timeout when driven by PQconnectPoll).
     std::chrono::milliseconds connect_timeout{10000};
     // 0: unnamed statements only, one round trip, nothing left behind on the
     // server (what transaction-mode poolers such as PgBouncer need).

@@ -1143,7 +1143,10 @@ void encode_into(const Value& v, std::string& buffer, EncodedParameter& p) {
         put_text(buffer, v);
         break;
     case ValueKind::timestamp:
-        p.type = oid::timestamptz;
+        // Untyped text with "+00": a timestamptz parameter reads the UTC
+        // offset, a timestamp (without zone) one ignores it and keeps the
+        // UTC wall time; neither depends on the session's TimeZone.
+        p.type = oid::unspecified;
         put_text(buffer, v);
         break;
     case ValueKind::text:

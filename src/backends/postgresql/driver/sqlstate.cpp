@@ -298,6 +298,7 @@ struct KindOf {
 
 // Codes whose kind differs from that of their class.
 constexpr KindOf kind_by_code[] = {
+    {"08P01", ErrorKind::other},             // protocol_violation: e.g. a wrong parameter count; the connection lives
     {"0A000", ErrorKind::not_supported},
     {"23502", ErrorKind::not_null_violation},
     {"23503", ErrorKind::foreign_key_violation},
@@ -308,6 +309,7 @@ constexpr KindOf kind_by_code[] = {
     {"40001", ErrorKind::serialization_failure},
     {"40P01", ErrorKind::deadlock},
     {"42601", ErrorKind::syntax_error},
+    {"42501", ErrorKind::other},             // insufficient_privilege: not a syntax matter
     {"42703", ErrorKind::undefined_object},  // undefined_column
     {"42704", ErrorKind::undefined_object},  // undefined_object
     {"42883", ErrorKind::undefined_object},  // undefined_function

@@ -27,7 +27,11 @@ void SqliteDialect::check_isolation_level(std::string_view level) const {
                         ErrorKind::invalid_argument);
 }
 
-std::vector<std::string> SqliteDialect::begin(std::string_view level) const {
+std::vector<std::string> SqliteDialect::begin(const dialect::TransactionMode& mode) const {
+    if (mode.read_only.value_or(false) || mode.deferrable.value_or(false))
+        throw NotSupportedError("SQLite transactions have no READ ONLY or DEFERRABLE mode",
+                                ErrorKind::not_supported);
+    const std::string_view level = mode.level;
     std::vector<std::string> statements;
     if (level == "READ UNCOMMITTED") statements.emplace_back("PRAGMA read_uncommitted = 1");
     else if (level == "SERIALIZABLE") statements.emplace_back("PRAGMA read_uncommitted = 0");

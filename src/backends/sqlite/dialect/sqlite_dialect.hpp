@@ -13,7 +13,7 @@ public:
     const SqlSyntax& syntax() const noexcept override;
     std::string quote_identifier(std::string_view identifier) const override;
     void check_isolation_level(std::string_view level) const override;
-    std::vector<std::string> begin(std::string_view level) const override;
+    std::vector<std::string> begin(const dialect::TransactionMode& mode) const override;
 
 private:
     BeginMode begin_mode_;
