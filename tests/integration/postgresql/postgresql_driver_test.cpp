@@ -531,6 +531,22 @@ TEST(PostgresqlUrls, UnixSocketMd5MultipleHostsAndSslmodePassThrough) {
                     [](Engine& engine) -> asio::awaitable<void> {
                         EXPECT_EQ(co_await current_user(engine), "asyncsql_md5");
                     });
+    // A host name, looked up without blocking: "localhost" may list ::1
+    // first, where the server does not listen; the next address is tried.
+    run_with_engine(create_engine("postgresql://asyncsql:asyncsql-test@localhost:" + address.port + "/" +
+                                  base.database),
+                    [](Engine& engine) -> asio::awaitable<void> {
+                        EXPECT_EQ(co_await current_user(engine), "asyncsql");
+                    });
+    bool unresolvable = false;
+    try {
+        run_with_engine(create_engine("postgresql://asyncsql:asyncsql-test@no-such-host.invalid:" + address.port +
+                                      "/" + base.database),
+                        [](Engine& engine) -> asio::awaitable<void> { auto c = co_await engine.connect(); });
+    } catch (const OperationalError& e) {
+        unresolvable = e.is_disconnect();
+    }
+    EXPECT_TRUE(unresolvable);
     // Several hosts: the first refuses, the second is the server.
     run_with_engine(create_engine("postgresql://asyncsql:asyncsql-test@/" + base.database +
                                   "?host=127.0.0.1,127.0.0.1&port=1," + address.port +

@@ -3,12 +3,15 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <random>
 #include <thread>
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -220,7 +223,121 @@ void PgConnection::adopt_socket() {
     current_libpq_fd_ = fd;
 }
 
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = text.find(',', start);
+        out.push_back(text.substr(start, comma - start));
+        if (comma == std::string::npos) return out;
+        start = comma + 1;
+    }
+}
+
+// A host libpq would look up with getaddrinfo (blocking): not empty, not a
+// unix-socket directory, not an address already.
+bool needs_lookup(const std::string& host) {
+    if (host.empty() || host.front() == '/' || host.front() == '@') return false;
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return static_cast<bool>(ec);
+}
+
+}  // namespace
+
+// Host names are looked up here, on Asio's resolver, and handed to libpq as
+// `hostaddr`, so that libpq never calls the blocking getaddrinfo on the loop
+// thread. A name with several addresses becomes one host entry per address
+// (the name kept for TLS), so libpq still tries them in turn.
+asio::awaitable<void> PgConnection::resolve_host_names(const std::shared_ptr<asio::ip::tcp::resolver>& resolver) {
+    auto find = [&](std::string_view key) {
+        return std::find_if(options_.libpq.begin(), options_.libpq.end(),
+                            [&](const auto& kv) { return kv.first == key; });
+    };
+    const auto host = find("host");
+    if (host == options_.libpq.end() || find("hostaddr") != options_.libpq.end()) co_return;
+    const std::vector<std::string> hosts = split_list(host->second);
+    if (std::none_of(hosts.begin(), hosts.end(), needs_lookup)) co_return;
+    const auto port = find("port");
+    const std::vector<std::string> ports = port == options_.libpq.end() ? std::vector<std::string>{}
+                                                                        : split_list(port->second);
+    std::vector<std::string> out_hosts, out_addresses, out_ports, unresolved;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        std::vector<std::string> addresses;
+        const bool lookup = needs_lookup(hosts[i]);
+        if (lookup) {
+            boost::system::error_code ec;
+            auto results =
+                co_await resolver->async_resolve(hosts[i], "", asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::operation_aborted) co_return;  // the deadline passed
+            for (const auto& entry : results) {
+                std::string address = entry.endpoint().address().to_string();
+                if (std::find(addresses.begin(), addresses.end(), address) == addresses.end())
+                    addresses.push_back(std::move(address));
+            }
+        }
+        if (lookup && addresses.empty()) {
+            // Left out: libpq would look it up again, blocking.
+            unresolved.push_back(hosts[i]);
+            continue;
+        }
+        if (!lookup) addresses.emplace_back();  // libpq needs no lookup for it
+        for (auto& address : addresses) {
+            out_hosts.push_back(hosts[i]);
+            out_addresses.push_back(std::move(address));
+            if (ports.size() > 1) out_ports.push_back(i < ports.size() ? ports[i] : ports.back());
+        }
+    }
+    if (out_hosts.empty()) {
+        std::string names;
+        for (const auto& name : unresolved) names += (names.empty() ? "" : ", ") + name;
+        throw OperationalError("postgresql: could not resolve host name(s): " + names, ErrorKind::connection_lost);
+    }
+    auto join = [](const std::vector<std::string>& parts) {
+        std::string out;
+        for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "," : "") + parts[i];
+        return out;
+    };
+    find("host")->second = join(out_hosts);
+    if (!out_ports.empty()) find("port")->second = join(out_ports);
+    options_.libpq.emplace_back("hostaddr", join(out_addresses));
+}
+
 asio::awaitable<void> PgConnection::connect() {
+    // The deadline covers the lookup and every host libpq tries; its handler
+    // may run after this frame is gone, so it shares only what it owns.
+    struct Deadline {
+        bool expired = false;
+        PgConnection* connection;
+        std::shared_ptr<asio::ip::tcp::resolver> resolver;
+    };
+    auto state = std::make_shared<Deadline>(Deadline{.expired = false, .connection = this,
+                                                     .resolver = std::make_shared<asio::ip::tcp::resolver>(executor_)});
+    asio::steady_timer deadline(executor_, options_.connect_timeout);
+    deadline.async_wait([state](boost::system::error_code ec) {
+        if (ec || !state->connection) return;
+        state->expired = true;
+        state->resolver->cancel();
+        if (state->connection->socket_) state->connection->socket_->cancel();
+    });
+    struct DisarmOnExit {
+        asio::steady_timer& timer;
+        std::shared_ptr<Deadline> state;
+        ~DisarmOnExit() {
+            state->connection = nullptr;
+            timer.cancel();
+        }
+    } disarm{deadline, state};
+    auto timed_out = [&] {
+        return TimeoutError(ErrorInfo{.message = "postgresql: could not connect within " +
+                                                 std::to_string(options_.connect_timeout.count()) + " ms",
+                                      .kind = ErrorKind::connection_lost});
+    };
+
+    co_await resolve_host_names(state->resolver);
+    if (state->expired) throw timed_out();
     std::vector<const char*> keywords, values;
     for (const auto& [k, v] : options_.libpq) {
         keywords.push_back(k.c_str());
@@ -232,18 +349,6 @@ asio::awaitable<void> PgConnection::connect() {
     if (!conn_) throw OperationalError("postgresql: out of memory starting a connection", ErrorKind::internal);
     if (PQstatus(conn_) == CONNECTION_BAD) throw_connection_error("could not start the connection");
 
-    asio::steady_timer deadline(executor_, options_.connect_timeout);
-    bool expired = false;
-    deadline.async_wait([&](boost::system::error_code ec) {
-        if (ec) return;
-        expired = true;
-        if (socket_) socket_->cancel();
-    });
-    struct DisarmOnExit {
-        asio::steady_timer& timer;
-        ~DisarmOnExit() { timer.cancel(); }
-    } disarm{deadline};
-
     for (;;) {
         const PostgresPollingStatusType poll = PQconnectPoll(conn_);
         if (poll == PGRES_POLLING_OK) break;
@@ -254,10 +359,7 @@ asio::awaitable<void> PgConnection::connect() {
         co_await socket_->async_wait(poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
                                                                    : asio::posix::stream_descriptor::wait_write,
                                      asio::redirect_error(asio::use_awaitable, ec));
-        if (expired)
-            throw TimeoutError(ErrorInfo{.message = "postgresql: could not connect within " +
-                                                    std::to_string(options_.connect_timeout.count()) + " ms",
-                                         .kind = ErrorKind::connection_lost});
+        if (state->expired) throw timed_out();
         if (ec == asio::error::operation_aborted)
             throw OperationalError("postgresql: connect was cancelled", ErrorKind::cancelled);
     }

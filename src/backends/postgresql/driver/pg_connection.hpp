@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "asyncsql/error.hpp"
@@ -92,6 +93,7 @@ private:
     PgConnection(asio::any_io_executor executor, PgOptions options);
 
     asio::awaitable<void> connect();
+    asio::awaitable<void> resolve_host_names(const std::shared_ptr<asio::ip::tcp::resolver>& resolver);
     asio::awaitable<void> wait(asio::posix::stream_descriptor::wait_type type);
     asio::awaitable<void> flush();
     asio::awaitable<void> drain();
