@@ -42,6 +42,12 @@ struct ExecuteRequest {
     bool control = false;
 };
 
+// One statement of a batch, with its parameter sets (none = one empty set).
+struct BatchItem {
+    std::string_view sql;
+    std::span<const std::vector<Value>> parameter_sets;
+};
+
 struct ExecuteOutcome {
     std::shared_ptr<RowSet> rows;   // null when the statement returns no rows
     std::int64_t rows_affected = -1;
@@ -69,6 +75,12 @@ public:
     virtual asio::awaitable<void> ping() = 0;
     // Best effort, never throws; the connection is unusable afterwards.
     virtual asio::awaitable<void> close() noexcept = 0;
+
+    // Several statements in order, in one round trip where the backend can
+    // (PostgreSQL pipelines them); stops at the first failure, whose error
+    // names the statement. The default runs them one by one.
+    virtual asio::awaitable<std::vector<ExecuteOutcome>> execute_batch(std::span<const std::string> prelude,
+                                                                       std::span<const BatchItem> batch);
 
     // Bulk load (PostgreSQL COPY FROM STDIN): the prelude, then `copy_sql`
     // fed with `rows` (one Value per column). Returns the rows loaded.

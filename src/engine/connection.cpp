@@ -87,6 +87,21 @@ boost::asio::awaitable<Result> Connection::exec_driver_sql(std::string_view sql,
     co_return to_result(co_await state.execute(sql, std::span(&values, 1), true));
 }
 
+boost::asio::awaitable<std::vector<Result>> Connection::execute_batch(std::vector<BatchStatement> statements) {
+    auto& state = open_state(state_);
+    std::vector<BoundStatement> bound;
+    bound.reserve(statements.size());
+    for (auto& statement : statements) bound.push_back(bind_all(state, statement.sql, std::span(&statement.params, 1)));
+    std::vector<driver::BatchItem> items;
+    items.reserve(bound.size());
+    for (const auto& b : bound) items.push_back({.sql = b.compiled->sql, .parameter_sets = b.sets});
+    auto outcomes = co_await state.execute_batch(items);
+    std::vector<Result> results;
+    results.reserve(outcomes.size());
+    for (auto& outcome : outcomes) results.push_back(to_result(std::move(outcome)));
+    co_return results;
+}
+
 boost::asio::awaitable<StreamResult> Connection::stream(std::string_view sql, Params params) {
     auto& state = open_state(state_);
     auto bound = bind_all(state, sql, std::span(&params, 1));

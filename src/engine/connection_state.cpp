@@ -330,6 +330,18 @@ asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_vie
     co_return outcome;
 }
 
+asio::awaitable<std::vector<driver::ExecuteOutcome>> ConnectionState::execute_batch(
+    std::span<const driver::BatchItem> items) {
+    driver::Connection& d = ready();
+    if (frames.empty() && !autocommit()) begin_transaction();
+    // Events and echo see the batch as one statement: its texts, one per line.
+    std::string text;
+    for (const auto& item : items) text += (text.empty() ? "" : ";\n") + std::string(item.sql);
+    auto outcomes = co_await observed(text, {}, [&] { return d.execute_batch(pending, items); });
+    on_sent();
+    co_return outcomes;
+}
+
 asio::awaitable<std::int64_t> ConnectionState::copy_in(std::string_view copy_sql,
                                                        std::span<const std::vector<Value>> rows) {
     driver::Connection& d = ready();

@@ -69,6 +69,7 @@ struct ConnectionState {
     asio::awaitable<driver::ExecuteOutcome> execute(std::string_view sql,
                                                     std::span<const std::vector<Value>> sets,
                                                     bool autobegin, bool control = false);
+    asio::awaitable<std::vector<driver::ExecuteOutcome>> execute_batch(std::span<const driver::BatchItem> items);
     asio::awaitable<std::int64_t> copy_in(std::string_view copy_sql, std::span<const std::vector<Value>> rows);
     asio::awaitable<std::int64_t> copy_out(std::string_view copy_sql,
                                            const std::function<void(std::string_view)>& sink);

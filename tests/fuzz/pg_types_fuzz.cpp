@@ -59,10 +59,11 @@ bool same(const Value& a, const Value& b) {
 }
 
 // The type a text parameter typed 0 is read back as: strings and JSON as
-// text, array literals as the array type they were decoded from ("char" has
+// text, timestamps (UTC text with "+00") as timestamptz, array literals as the array type they were decoded from ("char" has
 // its own escapes, so its arrays are read as text[]).
 Oid text_target(Oid decoded_from, const Value& v) {
     if (v.kind() == asyncsql::ValueKind::json) return oid::json;
+    if (v.kind() == asyncsql::ValueKind::timestamp) return oid::timestamptz;  // "...+00" text
     if (v.kind() != asyncsql::ValueKind::array) return oid::text;
     if (decoded_from == oid::char_array) return oid::text_array;
     return decoded_from;

@@ -41,6 +41,12 @@ template <class F, class... Args>
 using awaited_t = typename std::invoke_result_t<F&, Args...>::value_type;
 }  // namespace detail
 
+// One statement of Connection::execute_batch.
+struct BatchStatement {
+    std::string sql;
+    Params params;
+};
+
 class Connection {
 public:
     Connection() = default;
@@ -58,6 +64,10 @@ public:
     // (With g++ 12, build the vector before the co_await expression: that
     // compiler cannot place a braced list inside one.)
     boost::asio::awaitable<Result> execute_many(std::string_view sql, std::vector<Params> sets);
+    // Several statements in order, in one round trip where the backend can
+    // (PostgreSQL pipelines them); one Result each. The first failure stops
+    // the batch: its error names the statement, and none after it ran.
+    boost::asio::awaitable<std::vector<Result>> execute_batch(std::vector<BatchStatement> statements);
     // The text goes to the driver untouched, with its native placeholders
     // and positional values: exec_driver_sql("... WHERE id = ?", Params::positional(5)).
     boost::asio::awaitable<Result> exec_driver_sql(std::string_view sql, Params params = {});

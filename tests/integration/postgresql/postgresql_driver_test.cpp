@@ -147,6 +147,32 @@ TEST_F(PostgresqlOnly, PipelinedBatchOfTenThousandWithOneFailureReportsItAndStay
     });
 }
 
+TEST_F(PostgresqlOnly, PipelinedBatchOfDifferentStatementsNamesTheOneThatFailed) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, note TEXT)");
+        co_await c.commit();
+        std::vector<BatchStatement> batch;
+        for (int i = 0; i < 1'000; ++i) {
+            if (i % 2) batch.push_back({"INSERT INTO log VALUES (:id, :note)", {{"id", i}, {"note", "odd"}}});
+            else batch.push_back({"INSERT INTO log (id) VALUES (:id)", {{"id", i == 500 ? 499 : i}}});
+        }
+        bool named = false;
+        try {
+            co_await c.execute_batch(batch);
+        } catch (const IntegrityError& e) {
+            named = e.message().find("statement 501 of 1000") != std::string::npos;
+        }
+        EXPECT_TRUE(named);
+        co_await c.rollback();
+        batch[500] = BatchStatement{"INSERT INTO log (id) VALUES (:id)", {{"id", 500}}};
+        const auto results = co_await c.execute_batch(std::move(batch));
+        EXPECT_EQ(results.size(), 1'000u);
+        co_await c.commit();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM log"), 1'000);
+    });
+}
+
 TEST_F(PostgresqlOnly, UnnamedStatementsLeaveNothingPreparedOnTheServer) {
     with_engine({{"statement_cache_size", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();

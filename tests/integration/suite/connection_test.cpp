@@ -231,6 +231,36 @@ TEST_F(ConnectionSuite, NulBytesAndLargeValuesSurvive) {
     });
 }
 
+TEST_F(ConnectionSuite, BatchRunsStatementsInOrderAndStopsAtTheFirstFailure) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        std::vector<BatchStatement> batch;
+        batch.push_back({"CREATE TABLE b (id INTEGER PRIMARY KEY, note VARCHAR(16))", {}});
+        batch.push_back({"INSERT INTO b VALUES (:id, :note)", {{"id", 1}, {"note", "one"}}});
+        batch.push_back({"INSERT INTO b VALUES (?, ?)", Params::positional(2, "two")});
+        batch.push_back({"SELECT note FROM b ORDER BY id", {}});
+        auto results = co_await c.execute_batch(std::move(batch));
+        CO_ASSERT_EQ(results.size(), 4u);
+        EXPECT_EQ(results[1].rowcount(), 1);
+        EXPECT_EQ(results[3].scalars<std::string>(), (std::vector<std::string>{"one", "two"}));
+        co_await c.commit();
+
+        std::vector<BatchStatement> failing;
+        failing.push_back({"INSERT INTO b VALUES (3, 'three')", {}});
+        failing.push_back({"INSERT INTO b VALUES (1, 'duplicate')", {}});
+        failing.push_back({"INSERT INTO b VALUES (4, 'four')", {}});
+        bool failed = false;
+        try {
+            co_await c.execute_batch(std::move(failing));
+        } catch (const IntegrityError& e) {
+            failed = e.statement().find("duplicate") != std::string::npos;
+        }
+        EXPECT_TRUE(failed);
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM b"), 2) << "the batch's transaction rolled back";
+    });
+}
+
 TEST_F(ConnectionSuite, InfoAndExecutionOptionsBelongToTheCheckout) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();

@@ -459,6 +459,11 @@ asio::awaitable<void> PgConnection::drain() {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
 }
 
+const PreparedStatement* PgConnection::cached(std::string_view sql) noexcept {
+    auto it = statement_index_.find(std::string(sql));
+    return it == statement_index_.end() ? nullptr : &*it->second;
+}
+
 void PgConnection::evict(std::string_view sql) noexcept {
     auto it = statement_index_.find(std::string(sql));
     if (it == statement_index_.end()) return;
@@ -624,100 +629,141 @@ asio::awaitable<void> PgConnection::end_pipeline(std::string_view sql) {
 
 asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver::ExecuteRequest& request,
                                                                    const PreparedStatement* statement) {
+    if (request.sql.empty()) {  // only the prelude (and pending deallocations)
+        co_await run_pipeline(request.prelude, {});
+        co_return driver::ExecuteOutcome{};
+    }
+    const PipelineItem item{.sql = request.sql, .statement = statement, .sets = request.parameter_sets};
+    auto outcomes = co_await run_pipeline(request.prelude, std::span(&item, 1));
+    co_return std::move(outcomes.front());
+}
+
+// Sends the prelude, then every item once per parameter set, all with one
+// Sync: one round trip. The first failure aborts the rest on the server; its
+// error names the statement (or parameter set) that failed, and the
+// pipeline is still read to its end so the connection stays in step.
+asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
+    std::span<const std::string> prelude, std::span<const PipelineItem> items) {
     static const std::vector<Value> no_parameters;
-    // No statement text: only the prelude (and pending deallocations) go out.
-    const auto sets = request.sql.empty() ? std::span<const std::vector<Value>>()
-                      : request.parameter_sets.empty()
-                          ? std::span<const std::vector<Value>>(&no_parameters, 1)
-                          : request.parameter_sets;
+    struct Command {
+        std::size_t item;  // SIZE_MAX for a prelude statement
+        std::size_t set;
+        std::string_view sql;
+    };
+    const std::string_view first_sql = items.empty() ? std::string_view() : items.front().sql;
     // Encoded before anything is sent: a value that cannot be sent fails
     // the call with the connection untouched.
     std::vector<WireParameters> wires;
-    wires.reserve(sets.size());
-    for (const auto& parameters : sets) wires.push_back(wire_parameters(statement, parameters));
-    if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", request.sql);
+    std::vector<Command> commands;
+    for (const auto& sql : prelude) commands.push_back({SIZE_MAX, 0, sql});
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto sets = items[i].sets.empty() ? std::span<const std::vector<Value>>(&no_parameters, 1)
+                                                : items[i].sets;
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+            wires.push_back(wire_parameters(items[i].statement, sets[k]));
+            commands.push_back({i, k, items[i].sql});
+        }
+    }
+    if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", first_sql);
     // Statements evicted from the cache are deallocated in a Sync group of
     // their own, whose errors (the server may have dropped them already)
     // cannot abort the work behind them.
     const auto deallocations = std::exchange(pending_deallocate_, {});
     for (const auto& name : deallocations) send_simple("DEALLOCATE " + name);
-    if (!deallocations.empty() && !PQpipelineSync(conn_)) throw_connection_error("could not send", request.sql);
-    // The text of each command sent, for the error that names it.
-    const std::vector<std::string> control(request.prelude.begin(), request.prelude.end());
-    for (const auto& sql : control) send_simple(sql);
-    const std::size_t first_statement = control.size();
-    for (const auto& wire : wires) send_statement(request.sql, statement, wire, false);
-    const std::size_t commands = first_statement + sets.size();
-    if (!PQpipelineSync(conn_)) throw_connection_error("could not send", request.sql);
+    if (!deallocations.empty() && !PQpipelineSync(conn_)) throw_connection_error("could not send", first_sql);
+    for (const auto& sql : prelude) send_simple(sql);
+    for (std::size_t c = prelude.size(), w = 0; c < commands.size(); ++c, ++w)
+        send_statement(commands[c].sql, items[commands[c].item].statement, wires[w], false);
+    if (!PQpipelineSync(conn_)) throw_connection_error("could not send", first_sql);
     co_await flush();
     if (!deallocations.empty()) {
         for (std::size_t i = 0; i < deallocations.size(); ++i) co_await discard_results();
         PgResult sync = co_await next_result();
         if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
-            throw_connection_error("pipeline out of step", request.sql);
+            throw_connection_error("pipeline out of step", first_sql);
     }
 
-    driver::ExecuteOutcome outcome;
+    std::vector<driver::ExecuteOutcome> outcomes(items.size());
+    std::vector<bool> counted(items.size(), false);
     std::optional<ErrorInfo> failure;
     std::exception_ptr decode_failure;
-    std::int64_t affected = 0;
-    bool counted = false;
     // Rows changed count for INSERT/UPDATE/DELETE/MERGE/COPY; other commands
     // that return no rows (DDL, SET) change none; reads leave it unknown.
-    auto count = [&](pg_result* result) {
+    auto count = [&](std::size_t item, pg_result* result) {
+        auto& outcome = outcomes[item];
         const std::string_view tag = PQcmdStatus(result);
         for (std::string_view verb : {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY"}) {
             if (tag.starts_with(verb)) {
-                affected += std::atoll(PQcmdTuples(result));
-                counted = true;
+                outcome.rows_affected = (counted[item] ? outcome.rows_affected : 0) + std::atoll(PQcmdTuples(result));
+                counted[item] = true;
                 return;
             }
         }
-        if (PQresultStatus(result) == PGRES_COMMAND_OK) counted = true;
+        if (PQresultStatus(result) == PGRES_COMMAND_OK && !counted[item]) {
+            outcome.rows_affected = 0;
+            counted[item] = true;
+        }
     };
-    for (std::size_t command = 0; command < commands; ++command) {
+    for (const Command& command : commands) {
+        const bool statement = command.item != SIZE_MAX;
         for (;;) {
             PgResult result = co_await next_result();
             if (!result) break;
             switch (PQresultStatus(result.get())) {
             case PGRES_TUPLES_OK:
-                if (command >= first_statement && !decode_failure) {
+                if (statement && !decode_failure) {
                     // A value that cannot be decoded fails the call, but only
                     // after the pipeline is read to its end (never out of step).
                     try {
-                        outcome.rows = take_rows(result.get(), statement, 0, std::move(outcome.rows));
+                        outcomes[command.item].rows = take_rows(result.get(), items[command.item].statement, 0,
+                                                                std::move(outcomes[command.item].rows));
                     } catch (const Error&) {
                         decode_failure = std::current_exception();
                     }
-                    count(result.get());
+                    count(command.item, result.get());
                 }
                 break;
             case PGRES_COMMAND_OK:
-                if (command >= first_statement) count(result.get());
+                if (statement) count(command.item, result.get());
                 break;
             case PGRES_FATAL_ERROR:
                 if (!failure) {
-                    failure = error_of(result.get(), command >= first_statement ? request.sql
-                                                                                : std::string_view(control[command]));
-                    // In a batch, name the parameter set that failed; the
-                    // ones after it were not run (the pipeline aborted).
-                    if (command >= first_statement && sets.size() > 1)
-                        failure->message += " (parameter set " + std::to_string(command - first_statement + 1) +
-                                            " of " + std::to_string(sets.size()) + "; none after it ran)";
+                    failure = error_of(result.get(), command.sql);
+                    const auto sets = items.empty() || !statement ? std::size_t{1}
+                                                                  : std::max<std::size_t>(1, items[command.item].sets.size());
+                    if (statement && items.size() > 1)
+                        failure->message += " (statement " + std::to_string(command.item + 1) + " of " +
+                                            std::to_string(items.size()) + "; none after it ran)";
+                    else if (statement && sets > 1)
+                        failure->message += " (parameter set " + std::to_string(command.set + 1) + " of " +
+                                            std::to_string(sets) + "; none after it ran)";
                 }
                 break;
-            case PGRES_PIPELINE_ABORTED:
-            case PGRES_EMPTY_QUERY:
-            default:
+            default:  // PGRES_PIPELINE_ABORTED after a failure, PGRES_EMPTY_QUERY
                 break;
             }
         }
     }
-    co_await end_pipeline(request.sql);
+    co_await end_pipeline(first_sql);
     if (failure) throw_sqlstate_error(std::move(*failure));
     if (decode_failure) std::rethrow_exception(decode_failure);
-    if (counted) outcome.rows_affected = affected;
-    co_return outcome;
+    co_return outcomes;
+}
+
+asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch(
+    std::span<const std::string> prelude, std::span<const driver::BatchItem> batch) {
+    if (broken_) throw_connection_error("the connection is closed");
+    if (needs_drain_) co_await drain();
+    co_await settle_cancel();
+    cancel_sent_ = false;
+    // Statements already prepared run as such; the others go unnamed, since
+    // preparing them first would need the objects an earlier statement of
+    // the batch may create (CREATE TABLE, then INSERT into it).
+    std::vector<PipelineItem> items;
+    items.reserve(batch.size());
+    for (const auto& entry : batch)
+        items.push_back({.sql = entry.sql, .statement = cached(entry.sql), .sets = entry.parameter_sets});
+    co_return co_await run_pipeline(prelude, items);
 }
 
 asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::ExecuteRequest& request) {

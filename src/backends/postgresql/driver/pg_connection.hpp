@@ -35,6 +35,14 @@ struct ResultDeleter {
 using PgResult = std::unique_ptr<pg_result, ResultDeleter>;
 
 struct WireParameters;
+struct PreparedStatement;
+
+// One statement of a pipeline with its parameter sets.
+struct PipelineItem {
+    std::string_view sql;
+    const PreparedStatement* statement;  // null: unnamed
+    std::span<const std::vector<Value>> sets;
+};
 
 // A server-side prepared statement, described once: its parameter types
 // decide how values are sent, its column types how rows are read.
@@ -60,6 +68,8 @@ public:
     asio::awaitable<driver::ExecuteOutcome> execute(const driver::ExecuteRequest& request) override;
     asio::awaitable<std::unique_ptr<driver::Cursor>> open_cursor(
         const driver::ExecuteRequest& request) override;
+    asio::awaitable<std::vector<driver::ExecuteOutcome>> execute_batch(
+        std::span<const std::string> prelude, std::span<const driver::BatchItem> batch) override;
     asio::awaitable<std::int64_t> copy_in(std::span<const std::string> prelude, std::string_view copy_sql,
                                           std::span<const std::vector<Value>> rows) override;
     asio::awaitable<std::int64_t> copy_out(std::span<const std::string> prelude, std::string_view copy_sql,
@@ -108,9 +118,12 @@ private:
     // miss; null when the statement cache is off.
     asio::awaitable<const PreparedStatement*> prepared(std::string_view sql, const std::vector<Value>& first);
     void evict(std::string_view sql) noexcept;
+    const PreparedStatement* cached(std::string_view sql) noexcept;
 
     asio::awaitable<driver::ExecuteOutcome> run_pipeline(const driver::ExecuteRequest& request,
                                                          const PreparedStatement* statement);
+    asio::awaitable<std::vector<driver::ExecuteOutcome>> run_pipeline(std::span<const std::string> prelude,
+                                                                      std::span<const PipelineItem> items);
     void send_statement(std::string_view sql, const PreparedStatement* statement,
                         const WireParameters& wire, bool single_row);
     void send_simple(const std::string& sql);
