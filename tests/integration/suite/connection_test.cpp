@@ -157,7 +157,8 @@ TEST_F(ConnectionSuite, ValuesRoundTripThroughTypedColumns) {
         auto c = co_await engine.connect();
         co_await c.execute(
             "CREATE TABLE kinds (b BOOLEAN, i BIGINT, d DOUBLE PRECISION, n DECIMAL(20, 6), t TEXT, "
-            "y " + backend_under_test().blob_type + ", dt DATE, tm TIME, ts TIMESTAMP, u UUID, j JSON)");
+            "y " + backend_under_test().blob_type + ", dt DATE, tm " + backend_under_test().time_type + ", ts " +
+            backend_under_test().timestamp_type + ", u UUID, j JSON)");
         const Bytes blob{std::byte{0}, std::byte{1}, std::byte{0xff}};
         const Date date{std::chrono::year{2024}, std::chrono::month{2}, std::chrono::day{29}};
         const Time time{std::chrono::hours{13} + std::chrono::minutes{5} + std::chrono::microseconds{250}};

@@ -10,11 +10,10 @@ namespace asio = boost::asio;
 // A table of `n` rows (id, label), filled from a recursive CTE.
 asio::awaitable<void> fill_series(Connection& c, int n) {
     co_await c.execute("CREATE TABLE series (id BIGINT PRIMARY KEY, label VARCHAR(32))");
-    co_await c.execute(
-        "INSERT INTO series (id, label) "
-        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < :n) "
-        "SELECT i, 'row-' || i FROM s",
-        {{"n", n}});
+    const std::string fill = "INSERT INTO series (id, label) "
+                             "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < :n) "
+                             "SELECT i, " + backend_under_test().concat("'row-'", "i") + " FROM s";
+    co_await c.execute(fill, {{"n", n}});
     co_await c.commit();
 }
 

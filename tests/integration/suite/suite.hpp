@@ -37,6 +37,17 @@ struct BackendUnderTest {
     std::string first_placeholder = "?";  // the driver's own spelling, for exec_driver_sql
     bool has_last_insert_id = true;       // PostgreSQL has RETURNING instead
     bool text_allows_nul = true;          // PostgreSQL text cannot hold NUL bytes
+    // Column types keeping microseconds (MySQL's TIME and TIMESTAMP drop them
+    // unless given a precision).
+    std::string time_type = "TIME";
+    std::string timestamp_type = "TIMESTAMP";
+    // String concatenation: `a || b`, or CONCAT(a, b) where || means OR.
+    bool concat_function = false;
+
+    std::string concat(std::string_view a, std::string_view b) const {
+        return concat_function ? "CONCAT(" + std::string(a) + ", " + std::string(b) + ")"
+                               : std::string(a) + " || " + std::string(b);
+    }
 };
 
 const BackendUnderTest& backend_under_test();
