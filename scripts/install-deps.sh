@@ -24,6 +24,9 @@ packages=(
   postgresql-client
   libpq-dev
   pgbouncer
+  mariadb-server
+  mariadb-client
+  libmariadb-dev
 )
 
 missing=()
@@ -50,10 +53,11 @@ if [[ "$(id -u)" -ne 0 ]]; then
   fi
 fi
 
-# Installing postgresql or pgbouncer would start their system services (a
-# default cluster on port 5432). The tests run their own throwaway server
-# (tests/support/postgresql-server.sh), so keep services down during the
-# install with a policy-rc.d that forbids every start. Ours is created only if
+# Installing postgresql, pgbouncer or mariadb-server would start their system
+# services (a default cluster on port 5432, a MariaDB server on 3306). The
+# tests run their own throwaway servers (tests/support/postgresql-server.sh,
+# tests/support/mariadb-server.sh), so keep services down during the install
+# with a policy-rc.d that forbids every start. Ours is created only if
 # none exists, and removed again afterwards, also when the install fails.
 policy_rc_d=/usr/sbin/policy-rc.d
 created_policy_rc_d=0

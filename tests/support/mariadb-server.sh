@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Throwaway MariaDB server for the tests (ctest fixture mysql_server, CI).
+#
+#   mariadb-server.sh start DIR   create a data directory in DIR/data, start a server on
+#                                 a free port of 127.0.0.1, print the test URL
+#   mariadb-server.sh stop DIR    shut it down and remove DIR
+#   mariadb-server.sh url DIR     print the test URL
+#
+# What `start` provides:
+#   - URL mysql://asyncsql:asyncsql-test@127.0.0.1:PORT/asyncsql, also written to
+#     DIR/url; user asyncsql (@'127.0.0.1' and @'localhost', mysql_native_password)
+#     has ALL PRIVILEGES ON *.* WITH GRANT OPTION (tests create databases, KILL other
+#     connections, read the process list); database asyncsql exists;
+#   - TCP on 127.0.0.1 only; the unix socket DIR/mysqld.sock (user asyncsql with the
+#     same password, or root without one: root exists only @'localhost');
+#   - InnoDB, utf8mb4 (utf8mb4_general_ci, Debian's default), no binary log, 300
+#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept.
+#
+# Idempotent: `start` on a running server only prints the URL (a stale DIR left by a
+# crashed run is recreated); `stop` on a missing one does nothing. Every wait is
+# bounded (MARIADB_WAIT seconds, default 60). The server log is DIR/server.log; its
+# tail is printed when something fails. Run as root, the server runs as the OS user
+# mysql (mariadbd --user), and DIR must be reachable by that user.
+# Environment: MARIADB_USER (the server's OS user when run as root; default mysql),
+# MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin).
+set -euo pipefail
+
+MARIADB_USER="${MARIADB_USER:-mysql}"
+MARIADB_WAIT="${MARIADB_WAIT:-60}"
+DB_USER=asyncsql
+PASSWORD=asyncsql-test        # loopback-only throwaway server: not a secret
+DATABASE=asyncsql
+MARKER=.asyncsql-mariadb-server   # marks DIR as ours, so `stop` may remove it
+# Smaller than the defaults (128M pool, 96M redo log): a test server, started often.
+INNODB_OPTIONS=(--innodb-buffer-pool-size=64M --innodb-log-file-size=16M)
+
+die() { echo "mariadb-server.sh: $*" >&2; exit 1; }
+usage() { sed -n '2,7p' "$0" >&2; exit 2; }
+
+# find_tool NAME...: the first NAME found in PATH, /usr/sbin or /usr/bin.
+find_tool() {
+    local name path
+    for name in "$@"; do
+        path="$(command -v "$name" 2>/dev/null || true)"
+        if [[ -n "$path" && -x "$path" ]]; then echo "$path"; return; fi
+        for path in "/usr/sbin/$name" "/usr/bin/$name"; do
+            if [[ -x "$path" ]]; then echo "$path"; return; fi
+        done
+    done
+    return 1
+}
+
+find_tools() {
+    MARIADBD="${MARIADBD:-$(find_tool mariadbd mysqld)}" ||
+        die "cannot find mariadbd (install mariadb-server, or set MARIADBD)"
+    [[ -x "$MARIADBD" ]] || die "$MARIADBD is not executable"
+    INSTALL_DB="$(find_tool mariadb-install-db mysql_install_db)" ||
+        die "cannot find mariadb-install-db (install mariadb-server)"
+    ADMIN="$(find_tool mariadb-admin mysqladmin)" ||
+        die "cannot find mariadb-admin (install mariadb-client)"
+    CLIENT="$(find_tool mariadb mysql)" ||
+        die "cannot find the mariadb client (install mariadb-client)"
+}
+
+is_root() { [[ "$(id -u)" == 0 ]]; }
+
+# as_owner CMD...: runs CMD as the server's OS user, from DIR (the caller's working
+# directory may be unreadable to that user), bounded by MARIADB_WAIT + 30 seconds.
+as_owner() {
+    if is_root; then
+        (cd "$dir" && timeout --kill-after=5 "$((MARIADB_WAIT + 30))" runuser -u "$MARIADB_USER" -- "$@")
+    else
+        (cd "$dir" && timeout --kill-after=5 "$((MARIADB_WAIT + 30))" "$@")
+    fi
+}
+
+# The admin tools as root over the unix socket (root@localhost has no password).
+admin() {
+    timeout --kill-after=5 "$MARIADB_WAIT" "$ADMIN" --no-defaults --socket="$socket" \
+        --user=root --connect-timeout=5 "$@"
+}
+sql_admin() {
+    timeout --kill-after=5 "$MARIADB_WAIT" "$CLIENT" --no-defaults --socket="$socket" \
+        --user=root --connect-timeout=5 --batch --skip-column-names "$@"
+}
+
+# log_tail [FILE...]: the last lines of each FILE (default DIR/server.log) on stderr.
+log_tail() {
+    local f
+    [[ $# -gt 0 ]] || set -- "$dir/server.log" "$dir/server.out"
+    for f in "$@"; do
+        if [[ -s "$f" ]]; then
+            echo "---- last lines of $f ----" >&2
+            tail -n 40 "$f" >&2
+        fi
+    done
+}
+
+# alive PID: PID runs (and is not a zombie).
+alive() {
+    local state
+    state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
+    [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
+# server_pid: the pid of this DIR's mariadbd, if it is alive: from the server's pid
+# file, else from the pid the script started it with (the server writes its pid file
+# only some way into its start); checked against the command line, so a reused pid
+# is never taken for ours.
+server_pid() {
+    local file pid command
+    for file in "$dir/mysqld.pid" "$dir/launch.pid"; do
+        pid="$(head -n 1 "$file" 2>/dev/null || true)"
+        [[ "$pid" =~ ^[0-9]+$ ]] || continue
+        alive "$pid" || continue
+        command="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || continue
+        [[ "$command" == *" --datadir=$data "* ]] || continue
+        echo "$pid"
+        return 0
+    done
+    return 1
+}
+
+is_running() {
+    server_pid >/dev/null
+}
+
+# wait_gone PID SECONDS: waits until PID has exited and been reaped (a zombie child
+# of this shell is reaped here; an orphan by init, which may take a moment).
+wait_gone() {
+    local pid="$1" i
+    for ((i = 0; i < $2 * 10; i++)); do
+        [[ -e "/proc/$pid" ]] || return 0
+        if ! alive "$pid"; then
+            wait "$pid" 2>/dev/null || true
+        fi
+        sleep 0.1
+    done
+    [[ ! -e "/proc/$pid" ]]
+}
+
+free_port() {
+    if [[ -x /usr/bin/python3 ]]; then
+        /usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+        return
+    fi
+    local i port
+    for ((i = 0; i < 100; i++)); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    die "no free TCP port found"
+}
+
+# stop_server: `mariadb-admin shutdown` (which waits for the server to finish),
+# then SIGTERM, then SIGKILL; then waits (at most 10 s) until the server is reaped,
+# so no process is left when this returns.
+stop_server() {
+    local pid
+    pid="$(server_pid)" || return 0
+    if [[ -S "$socket" ]]; then
+        admin shutdown >/dev/null 2>&1 || true
+    fi
+    if ! wait_gone "$pid" 5; then
+        kill -TERM "$pid" 2>/dev/null || true
+        if ! wait_gone "$pid" "$MARIADB_WAIT"; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait_gone "$pid" 10 || true
+}
+
+cmd_url() {
+    [[ -s "$dir/url" ]] || die "no server in $dir (run: $0 start $dir)"
+    cat "$dir/url"
+}
+
+# launch PORT: starts mariadbd in the background, detached (own session, no inherited
+# output: ctest waits for a fixture's output to close), and waits until it answers.
+launch() {
+    local port="$1" pid i
+    local options=(
+        --no-defaults
+        --datadir="$data"
+        --socket="$socket"
+        --port="$port"
+        --bind-address=127.0.0.1
+        --pid-file="$dir/mysqld.pid"
+        --log-error="$dir/server.log"
+        --skip-name-resolve
+        "${INNODB_OPTIONS[@]}"
+        --innodb-flush-log-at-trx-commit=0
+        --skip-log-bin
+        --max-connections=300
+        --character-set-server=utf8mb4
+        --collation-server=utf8mb4_general_ci
+    )
+    if is_root; then options+=(--user="$MARIADB_USER"); fi
+    rm -f -- "$dir/mysqld.pid" "$dir/launch.pid"
+    # `cd DIR`: the server's working directory stays reachable after it drops to the
+    # mysql user. This shell has no job control, so the job is no process group
+    # leader and setsid execs the server in place: $! is the server's pid.
+    (cd "$dir" && exec setsid "$MARIADBD" "${options[@]}" \
+        </dev/null >>"$dir/server.out" 2>&1) &
+    pid=$!
+    echo "$pid" >"$dir/launch.pid"
+    for ((i = 0; i < MARIADB_WAIT * 10; i++)); do
+        if ! alive "$pid"; then
+            wait "$pid" 2>/dev/null || true
+            return 1
+        fi
+        if [[ -S "$socket" ]] && admin ping >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "mariadb-server.sh: the server did not answer within $MARIADB_WAIT s" >&2
+    stop_server
+    return 1
+}
+
+cmd_start() {
+    # The socket is DIR/mysqld.sock, and unix socket paths are at most 107 bytes.
+    ((${#dir} <= 90)) || die "$dir is too long for a unix socket's directory (max 90 bytes)"
+    # DIR goes into the server's options and the URLs as is.
+    [[ "$dir" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "$dir: use only letters, digits and / . _ + - in DIR"
+    if [[ -s "$dir/url" ]] && is_running; then
+        cat "$dir/url"
+        return
+    fi
+
+    # Anything else in DIR is a half-made or crashed server: start afresh.
+    if [[ -d "$dir" ]]; then
+        [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]] ||
+            die "$dir exists and was not made by this script; not touching it"
+        stop_server
+        is_running && die "a server left in $dir did not stop"
+        rm -rf -- "$dir"
+    fi
+    mkdir -p "$dir"
+    touch "$dir/$MARKER"
+    if is_root; then
+        id -u "$MARIADB_USER" >/dev/null 2>&1 ||
+            die "OS user $MARIADB_USER does not exist (install mariadb-server)"
+        chown "$MARIADB_USER:" "$dir"
+        runuser -u "$MARIADB_USER" -- test -w "$dir" ||
+            die "$dir is not reachable by OS user $MARIADB_USER (a parent directory is not searchable)"
+    fi
+
+    # root@localhost without a password (normal authentication, not unix_socket: the
+    # OS user running the tests need not be root); no test database.
+    as_owner "$INSTALL_DB" --no-defaults --datadir="$data" --auth-root-authentication-method=normal \
+        --skip-test-db "${INNODB_OPTIONS[@]}" >"$dir/install-db.log" 2>&1 ||
+        { log_tail "$dir/install-db.log"; die "mariadb-install-db failed"; }
+
+    # A port found free may be taken before the server binds it: then try another.
+    local attempt port started=0 lines
+    for ((attempt = 1; attempt <= 5; attempt++)); do
+        port="$(free_port)"
+        echo "$port" >"$dir/port"
+        lines=0
+        if [[ -f "$dir/server.log" ]]; then lines="$(wc -l <"$dir/server.log")"; fi
+        if launch "$port"; then
+            started=1
+            break
+        fi
+        stop_server
+        tail -n "+$((lines + 1))" "$dir/server.log" 2>/dev/null | grep -q 'Address already in use' || break
+        echo "mariadb-server.sh: port $port was taken, trying another" >&2
+    done
+    if [[ $started -ne 1 ]]; then
+        log_tail
+        die "the server did not start"
+    fi
+
+    # Only root@localhost stays of the passwordless root accounts mariadb-install-db
+    # made (@127.0.0.1, @::1, @HOSTNAME would be reachable over TCP).
+    local hosts host drop=""
+    if hosts="$(sql_admin -e "SELECT Host FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost'")"; then
+        for host in $hosts; do
+            drop+="DROP USER IF EXISTS 'root'@'$host';"$'\n'
+        done
+    fi
+    if ! sql_admin <<EOF
+$drop
+CREATE USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
+CREATE USER '$DB_USER'@'localhost' IDENTIFIED BY '$PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
+CREATE DATABASE $DATABASE;
+EOF
+    then
+        log_tail
+        stop_server
+        die "creating the user and the database failed"
+    fi
+
+    local url="mysql://$DB_USER:$PASSWORD@127.0.0.1:$port/$DATABASE"
+    echo "$url" >"$dir/url.tmp"
+    mv -f "$dir/url.tmp" "$dir/url"
+    echo "$url"
+}
+
+cmd_stop() {
+    [[ -d "$dir" ]] || return 0
+    stop_server
+    if is_running; then
+        log_tail
+        die "the server in $dir did not stop"
+    fi
+    if [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]]; then
+        rm -rf -- "$dir"
+    else
+        die "$dir was not made by this script; not removing it"
+    fi
+}
+
+[[ $# -eq 2 ]] || usage
+[[ -n "$2" ]] || usage
+dir="$2"
+if [[ "$dir" != /* ]]; then dir="$(pwd)/$dir"; fi
+dir="${dir%/}"
+[[ -n "$dir" ]] || die "refusing to use / as DIR"
+data="$dir/data"
+socket="$dir/mysqld.sock"
+case "$1" in
+    start) find_tools; cmd_start ;;
+    stop)  find_tools; cmd_stop ;;
+    url)   cmd_url ;;
+    *)     usage ;;
+esac
