@@ -175,6 +175,9 @@ const BackendUnderTest& backend_under_test() {
         // TEXT keeps NUL bytes bound through prepared statements (harness_test.cpp
         // proves it on the server).
         .text_allows_nul = true,
+        .time_type = "TIME(6)",
+        .timestamp_type = "DATETIME(6)",
+        .concat_function = true,
     };
     return backend;
 }

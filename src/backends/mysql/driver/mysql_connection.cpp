@@ -1,0 +1,599 @@
+#include "backends/mysql/driver/mysql_connection.hpp"
+
+#include <mysql.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "backends/mysql/driver/mysql_errors.hpp"
+#include "backends/mysql/driver/mysql_types.hpp"
+
+namespace asyncsql::mysql {
+
+// A server-side prepared statement and what it returns.
+struct PreparedStatement {
+    std::string sql;
+    MYSQL_STMT* stmt = nullptr;
+    unsigned parameters = 0;
+    std::vector<ColumnType> column_types;
+    std::shared_ptr<const Columns> columns;  // null: returns no rows
+};
+
+namespace {
+
+std::vector<ColumnType> column_types_of(MYSQL_RES* meta, std::vector<std::string>* names,
+                                        std::vector<unsigned long>* max_lengths = nullptr) {
+    std::vector<ColumnType> out;
+    const unsigned n = mysql_num_fields(meta);
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    for (unsigned i = 0; i < n; ++i) {
+        out.push_back(column_type(fields[i]));
+        if (names) names->emplace_back(fields[i].name ? fields[i].name : "");
+        if (max_lengths) max_lengths->push_back(fields[i].max_length);
+    }
+    return out;
+}
+
+}  // namespace
+
+// Binds result buffers for a statement that returns rows, and reads them.
+// Buffered (after mysql_stmt_store_result, buffers sized by each column's
+// longest value) for execute(); unbuffered, row by row, for streams, where
+// a value longer than its buffer is read again into a bigger one.
+class ResultReader {
+public:
+    ResultReader(MysqlConnection& connection, PreparedStatement& statement)
+        : connection_(connection), statement_(statement) {}
+
+    void bind(const std::vector<unsigned long>& max_lengths) {
+        const std::size_t n = statement_.column_types.size();
+        binds_.assign(n, MYSQL_BIND{});
+        buffers_.assign(n, std::string());
+        lengths_.assign(n, 0);
+        nulls_.assign(n, 0);
+        errors_.assign(n, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const ColumnType& column = statement_.column_types[i];
+            buffers_[i].resize(std::max<std::size_t>(1, result_buffer_size(column, i < max_lengths.size() ? max_lengths[i] : 0)));
+            binds_[i].buffer_type = result_buffer_type(column);
+            binds_[i].buffer = buffers_[i].data();
+            binds_[i].buffer_length = static_cast<unsigned long>(buffers_[i].size());
+            binds_[i].length = &lengths_[i];
+            binds_[i].is_null = &nulls_[i];
+            binds_[i].error = &errors_[i];
+            binds_[i].is_unsigned = (column.flags & UNSIGNED_FLAG) != 0;
+        }
+        if (mysql_stmt_bind_result(statement_.stmt, binds_.data()))
+            connection_.throw_statement_error(statement_.stmt, statement_.sql);
+    }
+
+    // Appends up to `max_rows` rows; false once the result is exhausted.
+    asio::awaitable<bool> fetch_into(RowSet& rows, std::size_t max_rows) {
+        MYSQL_STMT* stmt = statement_.stmt;
+        for (std::size_t n = 0; n < max_rows; ++n) {
+            int ret = 0;
+            co_await connection_.drive([&] { return mysql_stmt_fetch_start(&ret, stmt); },
+                                       [&](int ready) { return mysql_stmt_fetch_cont(&ret, stmt, ready); });
+            if (ret == MYSQL_NO_DATA) co_return false;
+            if (ret == 1) connection_.throw_statement_error(stmt, statement_.sql);
+            for (std::size_t i = 0; i < binds_.size(); ++i) {
+                if (nulls_[i]) {
+                    rows.values.emplace_back();
+                    continue;
+                }
+                if (ret == MYSQL_DATA_TRUNCATED && errors_[i] && lengths_[i] > buffers_[i].size()) reread(i);
+                rows.values.push_back(decode_field(statement_.column_types[i], buffers_[i].data(), lengths_[i]));
+            }
+        }
+        co_return true;
+    }
+
+private:
+    // The row is in client memory already: no IO.
+    void reread(std::size_t i) {
+        buffers_[i].resize(lengths_[i]);
+        binds_[i].buffer = buffers_[i].data();
+        binds_[i].buffer_length = lengths_[i];
+        if (mysql_stmt_fetch_column(statement_.stmt, &binds_[i], static_cast<unsigned>(i), 0))
+            connection_.throw_statement_error(statement_.stmt, statement_.sql);
+        mysql_stmt_bind_result(statement_.stmt, binds_.data());
+    }
+
+    MysqlConnection& connection_;
+    PreparedStatement& statement_;
+    std::vector<MYSQL_BIND> binds_;
+    std::vector<std::string> buffers_;
+    std::vector<unsigned long> lengths_;
+    std::vector<my_bool> nulls_;
+    std::vector<my_bool> errors_;
+};
+
+namespace {
+
+class MysqlCursor final : public driver::Cursor {
+public:
+    MysqlCursor(MysqlConnection& connection, PreparedStatement& statement)
+        : connection_(connection), statement_(statement), reader_(connection, statement) {
+        reader_.bind({});
+    }
+    ~MysqlCursor() override {
+        if (!done_) connection_.mark_needs_drain(&statement_);
+        connection_.cursor_finished();
+    }
+
+    std::shared_ptr<const Columns> columns() const override { return statement_.columns; }
+
+    asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) override {
+        auto rows = std::make_shared<RowSet>();
+        rows->columns = statement_.columns;
+        rows->values.reserve(max_rows * statement_.columns->size());
+        if (done_) co_return rows;
+        try {
+            if (!co_await reader_.fetch_into(*rows, max_rows)) finish();
+        } catch (...) {
+            finish();
+            throw;
+        }
+        co_return rows;
+    }
+
+    asio::awaitable<void> close() override {
+        if (done_) co_return;
+        finish();
+        connection_.mark_needs_drain(&statement_);  // discarded before the next command
+        co_return;
+    }
+
+private:
+    void finish() noexcept {
+        done_ = true;
+        connection_.cursor_finished();
+    }
+
+    MysqlConnection& connection_;
+    PreparedStatement& statement_;
+    ResultReader reader_;
+    bool done_ = false;
+};
+
+bool is_address(const std::string& host) {
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+}  // namespace
+
+MysqlConnection::MysqlConnection(asio::any_io_executor executor, MysqlOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)) {}
+
+MysqlConnection::~MysqlConnection() {
+    for (auto& statement : statements_) mysql_stmt_close(statement->stmt);
+    if (socket_) socket_->release();
+    if (socket_fd_ >= 0) ::close(socket_fd_);
+    if (mysql_) mysql_close(mysql_);
+}
+
+asio::awaitable<std::unique_ptr<MysqlConnection>> MysqlConnection::open(MysqlOptions options) {
+    std::unique_ptr<MysqlConnection> connection(
+        new MysqlConnection(co_await asio::this_coro::executor, std::move(options)));
+    co_await connection->connect();
+    co_return connection;
+}
+
+void MysqlConnection::adopt_socket() {
+    if (socket_) return;
+    const int fd = static_cast<int>(mysql_get_socket(mysql_));
+    if (fd < 0) return;
+    socket_fd_ = ::dup(fd);
+    if (socket_fd_ < 0) throw OperationalError("mysql: cannot duplicate the connection's socket",
+                                               ErrorKind::connection_lost);
+    socket_.emplace(executor_, socket_fd_);
+}
+
+void MysqlConnection::throw_error(std::string_view sql) {
+    const unsigned code = mysql_ ? mysql_errno(mysql_) : 2006;
+    ErrorInfo info{.message = "mysql: " + std::string(mysql_ ? mysql_error(mysql_) : "no connection"),
+                   .kind = error_kind(code),
+                   .sqlstate = mysql_ ? mysql_sqlstate(mysql_) : "HY000",
+                   .native_code = code,
+                   .statement = std::string(sql)};
+    if (info.kind == ErrorKind::connection_lost) broken_ = true;
+    throw_mysql_error(std::move(info));
+}
+
+void MysqlConnection::throw_statement_error(MYSQL_STMT* stmt, std::string_view sql) {
+    const unsigned code = mysql_stmt_errno(stmt);
+    ErrorInfo info{.message = "mysql: " + std::string(mysql_stmt_error(stmt)),
+                   .kind = error_kind(code),
+                   .sqlstate = mysql_stmt_sqlstate(stmt),
+                   .native_code = code,
+                   .statement = std::string(sql)};
+    if (info.kind == ErrorKind::connection_lost) broken_ = true;
+    throw_mysql_error(std::move(info));
+}
+
+// Waits for what Connector/C asked (read, write, a timeout) and says what
+// happened. A cancelled wait sends KILL QUERY and keeps waiting, so that the
+// connection is drained before the caller sees the interruption (1317).
+asio::awaitable<void> MysqlConnection::wait(int status) {
+    adopt_socket();
+    if (!socket_) throw OperationalError("mysql: the connection has no socket", ErrorKind::connection_lost);
+    for (;;) {
+        std::optional<asio::steady_timer> deadline;
+        bool timed_out = false;
+        const auto limit = status & MYSQL_WAIT_TIMEOUT
+                               ? std::chrono::milliseconds(mysql_get_timeout_value_ms(mysql_))
+                               : kill_sent_ ? options_.connect_timeout : std::chrono::milliseconds(0);
+        if (limit.count() > 0) {
+            deadline.emplace(executor_, limit);
+            deadline->async_wait([this, &timed_out](boost::system::error_code ec) {
+                if (ec) return;
+                timed_out = true;
+                if (socket_) socket_->cancel();
+            });
+        }
+        boost::system::error_code ec;
+        const auto type = status & MYSQL_WAIT_READ ? asio::posix::stream_descriptor::wait_read
+                                                   : asio::posix::stream_descriptor::wait_write;
+        co_await socket_->async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+        if (deadline) deadline->cancel();
+        if (timed_out) {
+            if (kill_sent_ && !(status & MYSQL_WAIT_TIMEOUT)) {
+                broken_ = true;
+                throw OperationalError("mysql: no answer from the server after KILL QUERY",
+                                       ErrorKind::connection_lost);
+            }
+            ready_ = MYSQL_WAIT_TIMEOUT;
+            co_return;
+        }
+        if (ec == asio::error::operation_aborted) {
+            if (!kill_sent_) {
+                kill_sent_ = true;
+                cancel();
+            }
+            co_await asio::this_coro::reset_cancellation_state();
+            continue;
+        }
+        if (ec) {
+            broken_ = true;
+            throw OperationalError("mysql: socket wait failed: " + ec.message(), ErrorKind::connection_lost);
+        }
+        ready_ = type == asio::posix::stream_descriptor::wait_read ? MYSQL_WAIT_READ : MYSQL_WAIT_WRITE;
+        co_return;
+    }
+}
+
+template <class Start, class Cont>
+asio::awaitable<void> MysqlConnection::drive(Start start, Cont cont) {
+    int status = start();
+    while (status != 0) {
+        co_await wait(status);
+        status = cont(ready_);
+    }
+}
+
+asio::awaitable<void> MysqlConnection::connect() {
+    mysql_ = mysql_init(nullptr);
+    if (!mysql_) throw OperationalError("mysql: out of memory", ErrorKind::internal);
+    mysql_options(mysql_, MYSQL_OPT_NONBLOCK, nullptr);
+    mysql_options(mysql_, MYSQL_SET_CHARSET_NAME, options_.charset.c_str());
+    const unsigned connect_seconds =
+        static_cast<unsigned>(std::max<long long>(1, (options_.connect_timeout.count() + 999) / 1000));
+    mysql_options(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_seconds);
+    if (options_.read_timeout) {
+        const unsigned s = static_cast<unsigned>((options_.read_timeout->count() + 999) / 1000);
+        mysql_options(mysql_, MYSQL_OPT_READ_TIMEOUT, &s);
+    }
+    if (options_.write_timeout) {
+        const unsigned s = static_cast<unsigned>((options_.write_timeout->count() + 999) / 1000);
+        mysql_options(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &s);
+    }
+    if (!options_.init_command.empty()) mysql_options(mysql_, MYSQL_INIT_COMMAND, options_.init_command.c_str());
+    if (options_.ssl) {
+        mysql_ssl_set(mysql_, options_.ssl_key.empty() ? nullptr : options_.ssl_key.c_str(),
+                      options_.ssl_cert.empty() ? nullptr : options_.ssl_cert.c_str(),
+                      options_.ssl_ca.empty() ? nullptr : options_.ssl_ca.c_str(), nullptr, nullptr);
+        const my_bool verify = options_.ssl_verify_server_cert ? 1 : 0;
+        mysql_options(mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    }
+    // Connector/C would look a host name up with the blocking getaddrinfo:
+    // Asio's resolver does it instead ("localhost" means the unix socket).
+    std::string host = options_.host;
+    if (options_.unix_socket.empty() && host != "localhost" && !is_address(host)) {
+        asio::ip::tcp::resolver resolver(executor_);
+        boost::system::error_code ec;
+        auto results = co_await resolver.async_resolve(host, "", asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || results.empty())
+            throw OperationalError("mysql: could not resolve host name " + host, ErrorKind::connection_lost);
+        host = results.begin()->endpoint().address().to_string();
+    }
+    MYSQL* ret = nullptr;
+    asio::steady_timer deadline(executor_, options_.connect_timeout);
+    auto expired = std::make_shared<bool>(false);
+    deadline.async_wait([expired](boost::system::error_code ec) {
+        if (!ec) *expired = true;
+    });
+    co_await drive(
+        [&] {
+            return mysql_real_connect_start(&ret, mysql_, host.c_str(), options_.user.c_str(),
+                                            options_.password.c_str(),
+                                            options_.database.empty() ? nullptr : options_.database.c_str(),
+                                            options_.port,
+                                            options_.unix_socket.empty() ? nullptr : options_.unix_socket.c_str(),
+                                            CLIENT_MULTI_RESULTS);
+        },
+        [&](int ready) { return mysql_real_connect_cont(&ret, mysql_, ready); });
+    deadline.cancel();
+    if (!ret) {
+        ErrorInfo info{.message = "mysql: could not connect: " + std::string(mysql_error(mysql_)),
+                       .kind = ErrorKind::connection_lost,
+                       .sqlstate = mysql_sqlstate(mysql_),
+                       .native_code = mysql_errno(mysql_)};
+        broken_ = true;
+        if (*expired) throw TimeoutError(std::move(info));
+        throw OperationalError(std::move(info));
+    }
+    thread_id_ = mysql_thread_id(mysql_);
+    // A reconnect by the client library would silently lose session state.
+    const my_bool no_reconnect = 0;
+    mysql_options(mysql_, MYSQL_OPT_RECONNECT, &no_reconnect);
+}
+
+asio::awaitable<void> MysqlConnection::run_text(const std::string& sql) {
+    int ret = 0;
+    co_await drive([&] { return mysql_real_query_start(&ret, mysql_, sql.data(), sql.size()); },
+                   [&](int ready) { return mysql_real_query_cont(&ret, mysql_, ready); });
+    if (ret) throw_error(sql);
+    if (mysql_field_count(mysql_) > 0) {
+        MYSQL_RES* result = nullptr;
+        co_await drive([&] { return mysql_store_result_start(&result, mysql_); },
+                       [&](int ready) { return mysql_store_result_cont(&result, mysql_, ready); });
+        if (result) mysql_free_result(result);
+    }
+}
+
+asio::awaitable<void> MysqlConnection::run_prelude(std::span<const std::string> prelude) {
+    for (const auto& sql : prelude) co_await run_text(sql);
+}
+
+asio::awaitable<void> MysqlConnection::close_statement(MYSQL_STMT* stmt) {
+    my_bool ret = 0;
+    co_await drive([&] { return mysql_stmt_close_start(&ret, stmt); },
+                   [&](int ready) { return mysql_stmt_close_cont(&ret, stmt, ready); });
+}
+
+asio::awaitable<PreparedStatement*> MysqlConnection::prepared(std::string_view sql) {
+    const std::string key(sql);
+    if (auto it = statement_index_.find(key); it != statement_index_.end()) {
+        statements_.splice(statements_.begin(), statements_, it->second);
+        co_return statements_.front().get();
+    }
+    auto statement = std::make_unique<PreparedStatement>();
+    statement->sql = key;
+    statement->stmt = mysql_stmt_init(mysql_);
+    if (!statement->stmt) throw_error(sql);
+    const my_bool update_max_length = 1;
+    mysql_stmt_attr_set(statement->stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max_length);
+    int ret = 0;
+    MYSQL_STMT* stmt = statement->stmt;
+    co_await drive([&] { return mysql_stmt_prepare_start(&ret, stmt, key.data(), key.size()); },
+                   [&](int ready) { return mysql_stmt_prepare_cont(&ret, stmt, ready); });
+    if (ret) {
+        const unsigned code = mysql_stmt_errno(stmt);
+        ErrorInfo info{.message = "mysql: " + std::string(mysql_stmt_error(stmt)),
+                       .kind = error_kind(code),
+                       .sqlstate = mysql_stmt_sqlstate(stmt),
+                       .native_code = code,
+                       .statement = key};
+        co_await close_statement(stmt);
+        if (info.kind == ErrorKind::connection_lost) broken_ = true;
+        throw_mysql_error(std::move(info));
+    }
+    statement->parameters = mysql_stmt_param_count(stmt);
+    if (MYSQL_RES* meta = mysql_stmt_result_metadata(stmt)) {
+        std::vector<std::string> names;
+        statement->column_types = column_types_of(meta, &names);
+        statement->columns = std::make_shared<const Columns>(std::move(names));
+        mysql_free_result(meta);
+    }
+    statements_.push_front(std::move(statement));
+    statement_index_.emplace(key, statements_.begin());
+    while (statements_.size() > std::max<std::size_t>(options_.statement_cache_size, 1)) {
+        auto oldest = std::move(statements_.back());
+        statements_.pop_back();
+        statement_index_.erase(oldest->sql);
+        co_await close_statement(oldest->stmt);
+    }
+    co_return statements_.front().get();
+}
+
+asio::awaitable<void> MysqlConnection::execute_bound(PreparedStatement& statement,
+                                                     const std::vector<Value>& parameters) {
+    if (parameters.size() != statement.parameters)
+        throw ProgrammingError(ErrorInfo{.message = "mysql: the statement has " +
+                                                    std::to_string(statement.parameters) + " parameter(s) but " +
+                                                    std::to_string(parameters.size()) + " value(s) were given",
+                                         .kind = ErrorKind::invalid_argument,
+                                         .statement = statement.sql});
+    std::vector<BoundParameter> storage(parameters.size());
+    std::vector<MYSQL_BIND> binds(parameters.size(), MYSQL_BIND{});
+    for (std::size_t i = 0; i < parameters.size(); ++i) bind_parameter(parameters[i], storage[i], binds[i]);
+    if (!binds.empty() && mysql_stmt_bind_param(statement.stmt, binds.data()))
+        throw_statement_error(statement.stmt, statement.sql);
+    int ret = 0;
+    MYSQL_STMT* stmt = statement.stmt;
+    co_await drive([&] { return mysql_stmt_execute_start(&ret, stmt); },
+                   [&](int ready) { return mysql_stmt_execute_cont(&ret, stmt, ready); });
+    if (ret) throw_statement_error(stmt, statement.sql);
+}
+
+asio::awaitable<void> MysqlConnection::settle_kill() {
+    if (!kill_delivered_) co_return;
+    asio::steady_timer pause(executor_);
+    const auto give_up = std::chrono::steady_clock::now() + options_.connect_timeout;
+    while (!kill_delivered_->load()) {
+        if (std::chrono::steady_clock::now() > give_up) {
+            broken_ = true;
+            throw OperationalError("mysql: KILL QUERY did not complete in time", ErrorKind::connection_lost);
+        }
+        pause.expires_after(std::chrono::milliseconds(1));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    kill_delivered_.reset();
+}
+
+// Before any command: the connection is open, a KILL QUERY sent for an
+// earlier statement has landed (so it cannot hit this one), and the rows of
+// a dropped stream are discarded.
+asio::awaitable<void> MysqlConnection::ready_for_command() {
+    if (broken_ || !mysql_) throw OperationalError("mysql: the connection is closed", ErrorKind::connection_lost);
+    co_await settle_kill();
+    kill_sent_ = false;
+    if (PreparedStatement* statement = std::exchange(needs_drain_, nullptr)) {
+        my_bool ret = 0;
+        MYSQL_STMT* stmt = statement->stmt;
+        co_await drive([&] { return mysql_stmt_free_result_start(&ret, stmt); },
+                       [&](int ready) { return mysql_stmt_free_result_cont(&ret, stmt, ready); });
+    }
+}
+
+asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::ExecuteRequest& request) {
+    co_await ready_for_command();
+    co_await run_prelude(request.prelude);
+    driver::ExecuteOutcome outcome;
+    if (request.control) {
+        co_await run_text(std::string(request.sql));
+        outcome.rows_affected = 0;
+        co_return outcome;
+    }
+    PreparedStatement& statement = *co_await prepared(request.sql);
+    static const std::vector<Value> no_parameters;
+    const auto sets = request.parameter_sets.empty() ? std::span<const std::vector<Value>>(&no_parameters, 1)
+                                                     : request.parameter_sets;
+    std::int64_t affected = 0;
+    std::optional<std::int64_t> last_id;
+    for (const auto& parameters : sets) {
+        co_await execute_bound(statement, parameters);
+        MYSQL_STMT* stmt = statement.stmt;
+        if (statement.columns) {
+            int ret = 0;
+            co_await drive([&] { return mysql_stmt_store_result_start(&ret, stmt); },
+                           [&](int ready) { return mysql_stmt_store_result_cont(&ret, stmt, ready); });
+            if (ret) throw_statement_error(stmt, statement.sql);
+            std::vector<unsigned long> max_lengths;
+            if (MYSQL_RES* meta = mysql_stmt_result_metadata(stmt)) {
+                column_types_of(meta, nullptr, &max_lengths);
+                mysql_free_result(meta);
+            }
+            ResultReader reader(*this, statement);
+            reader.bind(max_lengths);
+            if (!outcome.rows) {
+                outcome.rows = std::make_shared<RowSet>();
+                outcome.rows->columns = statement.columns;
+            }
+            while (co_await reader.fetch_into(*outcome.rows, 4096)) {
+            }
+            mysql_stmt_free_result(stmt);
+        } else {
+            const auto changed = mysql_stmt_affected_rows(stmt);
+            if (changed != static_cast<my_ulonglong>(-1)) affected += static_cast<std::int64_t>(changed);
+            if (const auto id = mysql_stmt_insert_id(stmt); id != 0 && changed > 0)
+                last_id = static_cast<std::int64_t>(id);
+        }
+    }
+    if (!statement.columns) {
+        outcome.rows_affected = affected;
+        outcome.last_insert_id = last_id;
+    }
+    co_return outcome;
+}
+
+asio::awaitable<std::unique_ptr<driver::Cursor>> MysqlConnection::open_cursor(const driver::ExecuteRequest& request) {
+    if (request.parameter_sets.size() > 1)
+        throw ArgumentError("a stream runs one statement with one set of parameters", ErrorKind::invalid_argument);
+    co_await ready_for_command();
+    co_await run_prelude(request.prelude);
+    PreparedStatement& statement = *co_await prepared(request.sql);
+    static const std::vector<Value> no_parameters;
+    co_await execute_bound(statement, request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front());
+    if (!statement.columns) {
+        statement.columns = std::make_shared<const Columns>();
+    }
+    cursor_open_ = true;
+    co_return std::make_unique<MysqlCursor>(*this, statement);
+}
+
+asio::awaitable<void> MysqlConnection::ping() {
+    co_await ready_for_command();
+    int ret = 0;
+    co_await drive([&] { return mysql_ping_start(&ret, mysql_); },
+                   [&](int ready) { return mysql_ping_cont(&ret, mysql_, ready); });
+    if (ret) throw_error("ping");
+}
+
+asio::awaitable<void> MysqlConnection::close() noexcept {
+    broken_ = true;
+    for (auto& statement : statements_) mysql_stmt_close(statement->stmt);
+    statements_.clear();
+    statement_index_.clear();
+    if (socket_) {
+        socket_->release();
+        socket_.reset();
+    }
+    if (socket_fd_ >= 0) {
+        ::close(socket_fd_);
+        socket_fd_ = -1;
+    }
+    if (mysql_) {
+        mysql_close(mysql_);
+        mysql_ = nullptr;
+    }
+    co_return;
+}
+
+// KILL QUERY from a connection of its own, on a helper thread (Connector/C's
+// blocking API). The next command waits until it has been delivered.
+void MysqlConnection::cancel() noexcept {
+    if (!mysql_ || thread_id_ == 0) return;
+    auto delivered = std::make_shared<std::atomic<bool>>(false);
+    try {
+        std::thread([options = options_, id = thread_id_, delivered] {
+            if (MYSQL* killer = mysql_init(nullptr)) {
+                const unsigned timeout = 5;
+                mysql_options(killer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+                if (mysql_real_connect(killer, options.host.c_str(), options.user.c_str(), options.password.c_str(),
+                                       nullptr, options.port,
+                                       options.unix_socket.empty() ? nullptr : options.unix_socket.c_str(), 0)) {
+                    const std::string kill = "KILL QUERY " + std::to_string(id);
+                    mysql_real_query(killer, kill.data(), kill.size());
+                }
+                mysql_close(killer);
+            }
+            delivered->store(true);
+        }).detach();
+        kill_delivered_ = std::move(delivered);
+    } catch (...) {
+    }
+}
+
+driver::TransactionState MysqlConnection::transaction_state() const noexcept {
+    if (!mysql_ || cursor_open_ || needs_drain_) return driver::TransactionState::unknown;
+    unsigned status = 0;
+    if (mariadb_get_infov(mysql_, MARIADB_CONNECTION_SERVER_STATUS, &status))
+        return driver::TransactionState::unknown;
+    return (status & SERVER_STATUS_IN_TRANS) ? driver::TransactionState::active : driver::TransactionState::idle;
+}
+
+bool MysqlConnection::usable() const noexcept { return mysql_ && !broken_; }
+
+}  // namespace asyncsql::mysql
