@@ -1,0 +1,241 @@
+// What only the MySQL/MariaDB backend has: KILL QUERY cancellation, killed
+// connections, InnoDB deadlocks, native error codes, its types, and the
+// connection options of Connector/C.
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "suite/suite.hpp"
+
+namespace asyncsql::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+using MysqlOnly = EngineSuite;
+
+TEST_F(MysqlOnly, CancelledSleepReturnsWithinASecondAndTheConnectionIsReusable) {
+    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = co_await engine.connect();
+        asio::cancellation_signal cancel;
+        std::exception_ptr outcome;
+        bool done = false;
+        asio::co_spawn(ex, [&]() -> asio::awaitable<void> { co_await c.execute("SELECT SLEEP(10)"); },
+                       asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+                           outcome = e;
+                           done = true;
+                       }));
+        co_await sleep_for(200ms);
+        const auto started = std::chrono::steady_clock::now();
+        cancel.emit(asio::cancellation_type::terminal);
+        while (!done) co_await sleep_for(2ms);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+        // KILL QUERY ends SLEEP() early: it returns 1 instead of 0, or the
+        // statement fails as interrupted (1317); either way it is over.
+        if (outcome) {
+            try {
+                std::rethrow_exception(outcome);
+            } catch (const OperationalError& e) {
+                EXPECT_EQ(e.kind(), ErrorKind::cancelled) << e.what();
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "unexpected " << e.what();
+            }
+        }
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42) << "the next result is the right one";
+    });
+}
+
+TEST_F(MysqlOnly, StatementTimeoutKillsTheQuery) {
+    with_engine({{"statement_timeout", "0.2"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        const auto started = std::chrono::steady_clock::now();
+        EXPECT_THROW(co_await c.execute("SELECT COUNT(*) FROM information_schema.columns a, "
+                                        "information_schema.columns b, information_schema.columns c"),
+                     TimeoutError);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+        co_await c.rollback();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
+    });
+}
+
+TEST_F(MysqlOnly, KilledConnectionIsADisconnectAndThePoolRecovers) {
+    with_engine({{"pool_size", "2"}}, [](Engine& engine) -> asio::awaitable<void> {
+        std::int64_t victim_id = 0;
+        {
+            auto victim = co_await engine.connect();
+            victim_id = co_await victim.scalar<std::int64_t>("SELECT CONNECTION_ID()");
+            co_await victim.commit();
+            auto killer = co_await engine.connect();
+            const std::string kill = "KILL CONNECTION " + std::to_string(victim_id);
+            co_await killer.execute(kill);
+            co_await killer.commit();
+            co_await sleep_for(100ms);
+            bool lost = false;
+            try {
+                co_await victim.execute("SELECT 1");
+            } catch (const OperationalError& e) {
+                lost = e.is_disconnect();
+            }
+            EXPECT_TRUE(lost);
+        }
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+        auto fresh = co_await engine.connect();
+        EXPECT_NE(co_await fresh.scalar<std::int64_t>("SELECT CONNECTION_ID()"), victim_id);
+    });
+}
+
+TEST_F(MysqlOnly, InnodbDeadlockBetweenTwoTasksSurfacesAsDeadlock) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER) ENGINE=InnoDB");
+            co_await c.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)");
+        });
+        auto ex = co_await asio::this_coro::executor;
+        int deadlocks = 0, committed = 0, finished = 0;
+        for (int task = 0; task < 2; ++task) {
+            asio::co_spawn(ex, [&, task]() -> asio::awaitable<void> {
+                try {
+                    co_await engine.transaction([&](Connection& c) -> asio::awaitable<void> {
+                        const int first = task == 0 ? 1 : 2, second = task == 0 ? 2 : 1;
+                        co_await c.execute("UPDATE accounts SET balance = balance - 1 WHERE id = :id", {{"id", first}});
+                        co_await sleep_for(200ms);
+                        co_await c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = :id", {{"id", second}});
+                    });
+                    ++committed;
+                } catch (const OperationalError& e) {
+                    if (e.is_deadlock() && e.native_code() == 1213) ++deadlocks;
+                }
+                ++finished;
+            }, asio::detached);
+        }
+        while (finished < 2) co_await sleep_for(10ms);
+        EXPECT_EQ(deadlocks, 1);
+        EXPECT_EQ(committed, 1);
+    });
+}
+
+TEST_F(MysqlOnly, BatchInsertOfOneHundredThousandRows) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE bulk (id BIGINT PRIMARY KEY, name VARCHAR(64))");
+        std::vector<Params> rows;
+        rows.reserve(100'000);
+        for (int i = 1; i <= 100'000; ++i) rows.push_back({{"id", i}, {"name", "user_" + std::to_string(i)}});
+        const Result inserted = co_await c.execute_many("INSERT INTO bulk VALUES (:id, :name)", rows);
+        EXPECT_EQ(inserted.rowcount(), 100'000);
+        co_await c.commit();
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM bulk"), 100'000);
+    });
+}
+
+TEST_F(MysqlOnly, NativeErrorCodesMapToTheirClasses) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY) ENGINE=InnoDB");
+        co_await c.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER, "
+                           "FOREIGN KEY (parent_id) REFERENCES parent(id)) ENGINE=InnoDB");
+        co_await c.execute("INSERT INTO parent VALUES (1)");
+        co_await c.commit();
+        auto code_of = [&](std::string sql) -> asio::awaitable<std::int64_t> {
+            std::int64_t code = 0;
+            try {
+                co_await c.execute(sql);
+            } catch (const Error& e) {
+                code = e.native_code();
+            }
+            co_await c.rollback();
+            co_return code;
+        };
+        EXPECT_EQ(co_await code_of("INSERT INTO parent VALUES (1)"), 1062);
+        EXPECT_EQ(co_await code_of("INSERT INTO child VALUES (1, 99)"), 1452);
+        EXPECT_EQ(co_await code_of("SELEC 1"), 1064);
+        EXPECT_EQ(co_await code_of("SELECT * FROM nowhere"), 1146);
+        try {
+            co_await c.execute("INSERT INTO parent VALUES (1)");
+        } catch (const IntegrityError& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::unique_violation);
+            EXPECT_EQ(e.sqlstate(), "23000");
+        }
+        co_await c.rollback();
+    });
+}
+
+TEST_F(MysqlOnly, TypesDecodeFromTheBinaryProtocol) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute(
+            "CREATE TABLE t (ti TINYINT, tu TINYINT UNSIGNED, si SMALLINT, mi MEDIUMINT, ii INT, bu BIGINT UNSIGNED, "
+            "f FLOAT, d DOUBLE, n DECIMAL(30, 10), b BIT(10), y YEAR, dt DATE, tm TIME(6), ts DATETIME(6), "
+            "tz TIMESTAMP(3) NULL, vc VARCHAR(10), bl BLOB, js JSON, u UUID)");
+        co_await c.execute(
+            "INSERT INTO t VALUES (-128, 255, -32768, 8388607, 2147483647, 18446744073709551615, 1.5, 2.25, "
+            "12345678901234567890.0123456789, b'1000000001', 2024, '2024-02-29', '-12:34:56.5', "
+            "'2024-01-01 00:00:05.123456', NULL, 'héllo', x'00ff', '{\"a\": 1}', "
+            "'123e4567-e89b-12d3-a456-426614174000')");
+        auto row = (co_await c.execute("SELECT * FROM t")).one();
+        EXPECT_EQ(row.get<int>("ti"), -128);
+        EXPECT_EQ(row.get<int>("tu"), 255);
+        EXPECT_EQ(row.get<int>("mi"), 8388607);
+        EXPECT_EQ(row.get<Decimal>("bu").text, "18446744073709551615") << "above INT64_MAX: exact text";
+        EXPECT_EQ(row.get<double>("f"), 1.5);
+        EXPECT_EQ(row.get<Decimal>("n").text, "12345678901234567890.0123456789");
+        EXPECT_EQ(row.get<int>("b"), 513);
+        EXPECT_EQ(row.get<int>("y"), 2024);
+        EXPECT_EQ(format_date(row.get<Date>("dt")), "2024-02-29");
+        EXPECT_EQ(row.get<Time>("tm").since_midnight,
+                  -(std::chrono::hours{12} + std::chrono::minutes{34} + std::chrono::seconds{56} +
+                    std::chrono::milliseconds{500}));
+        EXPECT_EQ(format_timestamp(row.get<Timestamp>("ts")), "2024-01-01 00:00:05.123456");
+        EXPECT_TRUE(row["tz"].is_null());
+        EXPECT_EQ(row.get<std::string>("vc"), "héllo");
+        EXPECT_EQ(row.get<Bytes>("bl"), (Bytes{std::byte{0}, std::byte{0xff}}));
+        EXPECT_EQ(row.get<Json>("js").text, "{\"a\": 1}");
+        EXPECT_EQ(row.get<Uuid>("u").to_string(), "123e4567-e89b-12d3-a456-426614174000");
+    });
+}
+
+TEST_F(MysqlOnly, ConnectionOptionsReachTheServer) {
+    const std::string url = backend_under_test().fresh_url();
+    run_with_engine(create_engine(url + "?init_command=SET%20SESSION%20sql_mode%3D%27ANSI_QUOTES%27&charset=utf8mb4"),
+                    [](Engine& engine) -> asio::awaitable<void> {
+                        auto c = co_await engine.connect();
+                        EXPECT_EQ(co_await c.scalar<std::string>("SELECT @@SESSION.sql_mode"), "ANSI_QUOTES");
+                        EXPECT_EQ(co_await c.scalar<std::string>("SELECT @@character_set_client"), "utf8mb4");
+                    });
+    const std::string socket_dir = std::string(ASYNCSQL_TEST_MYSQL_URL_FILE).substr(
+        0, std::string(ASYNCSQL_TEST_MYSQL_URL_FILE).rfind('/'));
+    const Url parsed = Url::parse(url);
+    run_with_engine(create_engine("mysql://asyncsql:asyncsql-test@localhost/" + parsed.database +
+                                  "?unix_socket=" + socket_dir + "/mysqld.sock"),
+                    [](Engine& engine) -> asio::awaitable<void> {
+                        auto c = co_await engine.connect();
+                        EXPECT_EQ(co_await c.scalar<std::string>("SELECT SUBSTRING_INDEX(USER(), '@', -1)"),
+                                  "localhost");
+                    });
+    EXPECT_THROW(create_engine(url + "?no_such_option=1"), ArgumentError);
+    Engine wrong = create_engine("mysql://asyncsql:wrong@127.0.0.1:" + std::to_string(parsed.port.value_or(3306)) +
+                                 "/" + parsed.database);
+    bool refused = false;
+    try {
+        run_async([&]() -> asio::awaitable<void> { auto c = co_await wrong.connect(); });
+    } catch (const OperationalError& e) {
+        refused = e.native_code() == 1045 && std::string(e.what()).find("wrong") == std::string::npos;
+    }
+    EXPECT_TRUE(refused);
+}
+
+}  // namespace
+}  // namespace asyncsql::test
