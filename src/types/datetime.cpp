@@ -285,10 +285,18 @@ Timestamp parse_timestamp(std::string_view text) {
 }
 
 std::string format_timestamp(Timestamp timestamp) {
-    const auto day = std::chrono::floor<std::chrono::days>(timestamp);
-    const auto time_of_day = (timestamp - day).count();  // 0 .. one day - 1us
+    // Split without converting days back to microseconds, which overflows
+    // near the ends of the int64 range.
+    constexpr std::int64_t per_day = 86'400'000'000;
+    const std::int64_t us = timestamp.time_since_epoch().count();
+    std::int64_t time_of_day = us % per_day;  // 0 .. one day - 1us after the fix-up
+    std::int64_t days = us / per_day;
+    if (time_of_day < 0) {
+        time_of_day += per_day;
+        --days;
+    }
     char buf[48];
-    char* out = put_date(buf, Date{day});
+    char* out = put_date(buf, Date{std::chrono::sys_days{std::chrono::days{days}}});
     *out++ = ' ';
     return std::string(buf, put_time(out, static_cast<std::uint64_t>(time_of_day)));
 }

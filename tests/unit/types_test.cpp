@@ -1103,3 +1103,20 @@ TEST(ArrayTest, VectorsEncodeAsArraysAndDecodeBack) {
 
 }  // namespace
 }  // namespace asyncsql
+
+namespace asyncsql {
+namespace {
+
+TEST(TimestampFormat, ExtremeValuesDoNotOverflow) {
+    using std::chrono::microseconds;
+    const Timestamp lowest{microseconds{std::numeric_limits<std::int64_t>::min()}};
+    const Timestamp highest{microseconds{std::numeric_limits<std::int64_t>::max()}};
+    // Beyond std::chrono::year's ±32767 the year is not meaningful, but
+    // formatting stays defined behaviour (UBSan checks it in CI).
+    EXPECT_FALSE(format_timestamp(lowest).empty());
+    EXPECT_FALSE(format_timestamp(highest).empty());
+    EXPECT_EQ(format_timestamp(Timestamp{microseconds{-1}}), "1969-12-31 23:59:59.999999");
+}
+
+}  // namespace
+}  // namespace asyncsql

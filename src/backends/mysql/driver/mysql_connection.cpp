@@ -344,6 +344,9 @@ asio::awaitable<void> MysqlConnection::connect() {
         throw OperationalError(std::move(info));
     }
     thread_id_ = mysql_thread_id(mysql_);
+    // Timestamp values are UTC: TIMESTAMP columns convert through the
+    // session time zone, which must then be UTC too.
+    co_await run_text("SET time_zone = '+00:00'");
     // A reconnect by the client library would silently lose session state.
     const my_bool no_reconnect = 0;
     mysql_options(mysql_, MYSQL_OPT_RECONNECT, &no_reconnect);
@@ -437,6 +440,145 @@ asio::awaitable<void> MysqlConnection::execute_bound(PreparedStatement& statemen
     if (ret) throw_statement_error(stmt, statement.sql);
 }
 
+bool MysqlConnection::bulk_supported() const noexcept {
+    unsigned long capabilities = 0, extended = 0;
+    if (mariadb_get_infov(mysql_, MARIADB_CONNECTION_SERVER_CAPABILITIES, &capabilities)) return false;
+    if (mariadb_get_infov(mysql_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended)) return false;
+    return !(capabilities & CLIENT_MYSQL) && (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32));
+}
+
+namespace {
+
+// The parameter sets of one bulk execution, bound column-wise: one array
+// per parameter, NULLs marked by indicators.
+struct BulkColumns {
+    std::vector<std::vector<BoundParameter>> cells;  // [row][column], kept in place
+    std::vector<MYSQL_BIND> binds;
+    std::vector<std::vector<char>> indicators;
+    std::vector<std::vector<char*>> pointers;
+    std::vector<std::vector<unsigned long>> lengths;
+    std::vector<std::vector<long long>> integers;
+    std::vector<std::vector<double>> reals;
+    std::vector<std::vector<signed char>> tinies;
+    std::vector<std::vector<MYSQL_TIME>> times;
+
+    // False when a column mixes kinds (the rows then run one by one).
+    bool bind(std::span<const std::vector<Value>> sets, unsigned columns) {
+        const std::size_t rows = sets.size();
+        cells.assign(rows, std::vector<BoundParameter>(columns));
+        MYSQL_BIND scratch{};
+        for (std::size_t r = 0; r < rows; ++r)
+            for (unsigned c = 0; c < columns; ++c) bind_parameter(sets[r][c], cells[r][c], scratch);
+        binds.assign(columns, MYSQL_BIND{});
+        indicators.assign(columns, std::vector<char>(rows, STMT_INDICATOR_NONE));
+        pointers.assign(columns, {});
+        lengths.assign(columns, {});
+        integers.assign(columns, {});
+        reals.assign(columns, {});
+        tinies.assign(columns, {});
+        times.assign(columns, {});
+        for (unsigned c = 0; c < columns; ++c) {
+            enum_field_types type = MYSQL_TYPE_NULL;
+            bool is_unsigned = false;
+            for (std::size_t r = 0; r < rows; ++r) {
+                const BoundParameter& cell = cells[r][c];
+                if (cell.is_null) {
+                    indicators[c][r] = STMT_INDICATOR_NULL;
+                    continue;
+                }
+                if (type == MYSQL_TYPE_NULL) {
+                    type = cell.type;
+                    is_unsigned = cell.is_unsigned;
+                } else if (cell.type != type || cell.is_unsigned != is_unsigned) {
+                    return false;
+                }
+            }
+            MYSQL_BIND& b = binds[c];
+            b.buffer_type = type == MYSQL_TYPE_NULL ? MYSQL_TYPE_STRING : type;
+            b.is_unsigned = is_unsigned;
+            b.u.indicator = indicators[c].data();
+            switch (b.buffer_type) {
+            case MYSQL_TYPE_LONGLONG:
+                for (const auto& row : cells) integers[c].push_back(row[c].integer);
+                b.buffer = integers[c].data();
+                break;
+            case MYSQL_TYPE_DOUBLE:
+                for (const auto& row : cells) reals[c].push_back(row[c].real);
+                b.buffer = reals[c].data();
+                break;
+            case MYSQL_TYPE_TINY:
+                for (const auto& row : cells) tinies[c].push_back(row[c].tiny);
+                b.buffer = tinies[c].data();
+                break;
+            case MYSQL_TYPE_DATE:
+            case MYSQL_TYPE_TIME:
+            case MYSQL_TYPE_DATETIME:
+                for (const auto& row : cells) times[c].push_back(row[c].time);
+                b.buffer = times[c].data();
+                break;
+            default:  // strings, blobs, decimals: pointers and lengths
+                for (auto& row : cells) {
+                    pointers[c].push_back(row[c].storage.data());
+                    lengths[c].push_back(static_cast<unsigned long>(row[c].storage.size()));
+                }
+                b.buffer = pointers[c].data();
+                b.length = lengths[c].data();
+                break;
+            }
+        }
+        return true;
+    }
+};
+
+}  // namespace
+
+// MariaDB's bulk execution: many parameter sets in one COM_STMT_BULK_EXECUTE,
+// in chunks so that no packet grows past the server's limit. False when the
+// server (MySQL) or the values (mixed kinds in a column) do not allow it.
+asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement,
+                                                    std::span<const std::vector<Value>> sets,
+                                                    std::int64_t& affected) {
+    if (statement.columns || statement.parameters == 0 || sets.size() < 2 || !bulk_supported()) co_return false;
+    for (const auto& set : sets)
+        if (set.size() != statement.parameters) co_return false;  // reported by the row-by-row path
+    constexpr std::size_t chunk = 1000;
+    std::vector<BulkColumns> chunks((sets.size() + chunk - 1) / chunk);
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+        if (!chunks[i].bind(sets.subspan(i * chunk, std::min(chunk, sets.size() - i * chunk)), statement.parameters))
+            co_return false;
+    MYSQL_STMT* stmt = statement.stmt;
+    struct ResetArraySize {
+        MYSQL_STMT* stmt;
+        ~ResetArraySize() {
+            unsigned int none = 0;
+            mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &none);
+        }
+    } reset{stmt};
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+        unsigned int rows = static_cast<unsigned int>(chunks[i].cells.size());
+        mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &rows);
+        if (mysql_stmt_bind_param(stmt, chunks[i].binds.data())) throw_statement_error(stmt, statement.sql);
+        int ret = 0;
+        co_await drive([&] { return mysql_stmt_execute_start(&ret, stmt); },
+                       [&](int ready) { return mysql_stmt_execute_cont(&ret, stmt, ready); });
+        if (ret) {
+            ErrorInfo info{.message = "mysql: " + std::string(mysql_stmt_error(stmt)) + " (in parameter sets " +
+                                      std::to_string(i * chunk + 1) + " to " +
+                                      std::to_string(i * chunk + rows) + " of " + std::to_string(sets.size()) +
+                                      ", sent as one bulk execution)",
+                           .kind = error_kind(mysql_stmt_errno(stmt)),
+                           .sqlstate = mysql_stmt_sqlstate(stmt),
+                           .native_code = mysql_stmt_errno(stmt),
+                           .statement = statement.sql};
+            if (info.kind == ErrorKind::connection_lost) broken_ = true;
+            throw_mysql_error(std::move(info));
+        }
+        const auto changed = mysql_stmt_affected_rows(stmt);
+        if (changed != static_cast<my_ulonglong>(-1)) affected += static_cast<std::int64_t>(changed);
+    }
+    co_return true;
+}
+
 asio::awaitable<void> MysqlConnection::settle_kill() {
     if (!kill_delivered_) co_return;
     asio::steady_timer pause(executor_);
@@ -482,6 +624,10 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
                                                      : request.parameter_sets;
     std::int64_t affected = 0;
     std::optional<std::int64_t> last_id;
+    if (co_await execute_bulk(statement, request.parameter_sets, affected)) {
+        outcome.rows_affected = affected;
+        co_return outcome;
+    }
     for (const auto& parameters : sets) {
         co_await execute_bound(statement, parameters);
         MYSQL_STMT* stmt = statement.stmt;

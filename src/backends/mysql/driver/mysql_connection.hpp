@@ -62,6 +62,9 @@ private:
     asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
     asio::awaitable<PreparedStatement*> prepared(std::string_view sql);
     asio::awaitable<void> execute_bound(PreparedStatement& statement, const std::vector<Value>& parameters);
+    asio::awaitable<bool> execute_bulk(PreparedStatement& statement, std::span<const std::vector<Value>> sets,
+                                       std::int64_t& affected);
+    bool bulk_supported() const noexcept;
     asio::awaitable<void> close_statement(st_mysql_stmt* stmt);
     asio::awaitable<void> settle_kill();
     asio::awaitable<void> ready_for_command();

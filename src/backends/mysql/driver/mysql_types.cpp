@@ -346,7 +346,7 @@ Value time_buffer(const ColumnType& column, const char* data, unsigned long leng
         throw_malformed(column, "expected a MYSQL_TIME of " + count_of_bytes(sizeof(MYSQL_TIME)) +
                                     ", got " + count_of_bytes(length));
     }
-    // Copied field by field: `time_type` is not read (nor trusted).
+    // Copied out (the buffer need not be aligned); `time_type` is not read.
     MYSQL_TIME t;
     std::memcpy(static_cast<void*>(&t), data, sizeof t);
     return temporal_of(column, parts_of(t));
