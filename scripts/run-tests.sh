@@ -3,7 +3,7 @@
 #
 #   1. dependencies           scripts/install-deps.sh
 #   2. dev preset             g++, -Werror; ctest, every label
-#   3. asan preset            clang-14, -Werror, ASan + UBSan; ctest -L 'unit|sqlite|postgresql|fuzz|example'
+#   3. asan preset            clang-14, -Werror, ASan + UBSan; ctest -L 'unit|sqlite|postgresql|mysql|fuzz|example'
 #                             (also the clang warning check: every file is compiled by clang here)
 #   4. install test           cmake --install + tests/install/consumer
 #
@@ -84,7 +84,7 @@ test_dev() {
 test_asan() {
   ASAN_OPTIONS=detect_leaks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --preset asan -L 'unit|sqlite|postgresql|fuzz|example' --output-on-failure -j"$jobs" --no-tests=error
+    ctest --preset asan -L 'unit|sqlite|postgresql|mysql|fuzz|example' --output-on-failure -j"$jobs" --no-tests=error
 }
 
 install_test() {
@@ -131,7 +131,7 @@ if [[ "${ASYNCSQL_SKIP_ASAN:-0}" == "1" ]]; then
   step_summary+=("$(printf '%-48s %s' "asan: build + ctest" "SKIPPED (ASYNCSQL_SKIP_ASAN=1)")")
 else
   run_step "asan: configure + build (clang-14, ASan+UBSan)" build_preset asan
-  run_step "asan: ctest -L 'unit|sqlite|postgresql|fuzz|example'" test_asan
+  run_step "asan: ctest -L 'unit|sqlite|postgresql|mysql|fuzz|example'" test_asan
   asan_ran=1
 fi
 
@@ -154,6 +154,6 @@ for label in "${labels[@]}"; do
 done
 printf '    %-12s %s\n' "(total)" "$(count_tests dev)"
 if [[ $asan_ran -eq 1 ]]; then
-  printf '  ctest entries run under ASan+UBSan (unit|sqlite|postgresql|fuzz|example): %s\n' \
-    "$(count_tests asan 'unit|sqlite|postgresql|fuzz|example')"
+  printf '  ctest entries run under ASan+UBSan (unit|sqlite|postgresql|mysql|fuzz|example): %s\n' \
+    "$(count_tests asan 'unit|sqlite|postgresql|mysql|fuzz|example')"
 fi

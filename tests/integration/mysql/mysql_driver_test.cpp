@@ -220,6 +220,25 @@ TEST_F(MysqlOnly, TypesDecodeFromTheBinaryProtocol) {
     });
 }
 
+TEST_F(MysqlOnly, StatementsThatCannotBePreparedRunAsText) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("PREPARE x FROM 'SELECT 42 AS answer'");  // error 1295 when prepared
+        auto result = co_await c.execute("EXECUTE x");
+        EXPECT_EQ(result.keys(), std::vector<std::string>{"answer"});
+        EXPECT_EQ(result.scalar<int>(), 42);
+        // Values are never spliced into text: with any, the server's 1295 stands.
+        bool refused = false;
+        try {
+            co_await c.execute("EXECUTE x USING ?", Params::positional(1));
+        } catch (const DatabaseError& e) {
+            refused = e.native_code() == 1295;
+        }
+        EXPECT_TRUE(refused);
+        co_await c.rollback();
+    });
+}
+
 TEST_F(MysqlOnly, ConnectionOptionsReachTheServer) {
     const std::string url = backend_under_test().fresh_url();
     run_with_engine(create_engine(url + "?init_command=SET%20SESSION%20sql_mode%3D%27ANSI_QUOTES%27&charset=utf8mb4"),

@@ -3,6 +3,7 @@
 #include <mysql.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -352,21 +353,45 @@ asio::awaitable<void> MysqlConnection::connect() {
     mysql_options(mysql_, MYSQL_OPT_RECONNECT, &no_reconnect);
 }
 
-asio::awaitable<void> MysqlConnection::run_text(const std::string& sql) {
+// The text protocol: transaction control, and statements the server cannot
+// prepare (error 1295). Rows, if any, are decoded from their text form.
+asio::awaitable<driver::ExecuteOutcome> MysqlConnection::run_text(const std::string& sql) {
     int ret = 0;
     co_await drive([&] { return mysql_real_query_start(&ret, mysql_, sql.data(), sql.size()); },
                    [&](int ready) { return mysql_real_query_cont(&ret, mysql_, ready); });
     if (ret) throw_error(sql);
-    if (mysql_field_count(mysql_) > 0) {
-        MYSQL_RES* result = nullptr;
-        co_await drive([&] { return mysql_store_result_start(&result, mysql_); },
-                       [&](int ready) { return mysql_store_result_cont(&result, mysql_, ready); });
-        if (result) mysql_free_result(result);
+    driver::ExecuteOutcome outcome;
+    if (mysql_field_count(mysql_) == 0) {
+        const auto changed = mysql_affected_rows(mysql_);
+        outcome.rows_affected = changed == static_cast<my_ulonglong>(-1) ? 0 : static_cast<std::int64_t>(changed);
+        co_return outcome;
     }
+    MYSQL_RES* result = nullptr;
+    co_await drive([&] { return mysql_store_result_start(&result, mysql_); },
+                   [&](int ready) { return mysql_store_result_cont(&result, mysql_, ready); });
+    if (!result) throw_error(sql);
+    std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> owned(result, mysql_free_result);
+    const unsigned n = mysql_num_fields(result);
+    MYSQL_FIELD* fields = mysql_fetch_fields(result);
+    std::vector<std::string> names;
+    for (unsigned i = 0; i < n; ++i) names.emplace_back(fields[i].name ? fields[i].name : "");
+    outcome.rows = std::make_shared<RowSet>();
+    outcome.rows->columns = std::make_shared<const Columns>(std::move(names));
+    // A stored result is in client memory: fetching does no IO.
+    while (MYSQL_ROW row = mysql_fetch_row(result)) {
+        const unsigned long* lengths = mysql_fetch_lengths(result);
+        for (unsigned i = 0; i < n; ++i)
+            outcome.rows->values.push_back(row[i] ? decode_text_field(fields[i], row[i], lengths[i]) : Value());
+    }
+    co_return outcome;
 }
 
 asio::awaitable<void> MysqlConnection::run_prelude(std::span<const std::string> prelude) {
     for (const auto& sql : prelude) co_await run_text(sql);
+}
+
+namespace {
+constexpr unsigned unsupported_in_prepared_statements = 1295;  // ER_UNSUPPORTED_PS
 }
 
 asio::awaitable<void> MysqlConnection::close_statement(MYSQL_STMT* stmt) {
@@ -613,12 +638,19 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
     co_await ready_for_command();
     co_await run_prelude(request.prelude);
     driver::ExecuteOutcome outcome;
-    if (request.control) {
-        co_await run_text(std::string(request.sql));
-        outcome.rows_affected = 0;
-        co_return outcome;
+    if (request.control) co_return co_await run_text(std::string(request.sql));
+    PreparedStatement* prepared_statement = nullptr;
+    bool text_only = false;
+    try {
+        prepared_statement = co_await prepared(request.sql);
+    } catch (const DatabaseError& e) {
+        const bool has_values = std::any_of(request.parameter_sets.begin(), request.parameter_sets.end(),
+                                            [](const auto& set) { return !set.empty(); });
+        if (e.native_code() != unsupported_in_prepared_statements || has_values) throw;
+        text_only = true;  // values are never spliced into text: only without any
     }
-    PreparedStatement& statement = *co_await prepared(request.sql);
+    if (text_only) co_return co_await run_text(std::string(request.sql));
+    PreparedStatement& statement = *prepared_statement;
     static const std::vector<Value> no_parameters;
     const auto sets = request.parameter_sets.empty() ? std::span<const std::vector<Value>>(&no_parameters, 1)
                                                      : request.parameter_sets;

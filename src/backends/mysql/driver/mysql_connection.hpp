@@ -58,7 +58,7 @@ private:
     MysqlConnection(asio::any_io_executor executor, MysqlOptions options);
     asio::awaitable<void> connect();
     asio::awaitable<void> wait(int status);
-    asio::awaitable<void> run_text(const std::string& sql);
+    asio::awaitable<driver::ExecuteOutcome> run_text(const std::string& sql);
     asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
     asio::awaitable<PreparedStatement*> prepared(std::string_view sql);
     asio::awaitable<void> execute_bound(PreparedStatement& statement, const std::vector<Value>& parameters);
