@@ -24,6 +24,8 @@
 # Environment: MARIADB_USER (the server's OS user when run as root; default mysql),
 # MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=server-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
 
 MARIADB_USER="${MARIADB_USER:-mysql}"
 MARIADB_WAIT="${MARIADB_WAIT:-60}"
@@ -34,7 +36,6 @@ MARKER=.asyncsql-mariadb-server   # marks DIR as ours, so `stop` may remove it
 # Smaller than the defaults (128M pool, 96M redo log): a test server, started often.
 INNODB_OPTIONS=(--innodb-buffer-pool-size=64M --innodb-log-file-size=16M)
 
-die() { echo "mariadb-server.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,7p' "$0" >&2; exit 2; }
 
 # find_tool NAME...: the first NAME found in PATH, /usr/sbin or /usr/bin.
@@ -62,16 +63,10 @@ find_tools() {
         die "cannot find the mariadb client (install mariadb-client)"
 }
 
-is_root() { [[ "$(id -u)" == 0 ]]; }
-
 # as_owner CMD...: runs CMD as the server's OS user, from DIR (the caller's working
 # directory may be unreadable to that user), bounded by MARIADB_WAIT + 30 seconds.
 as_owner() {
-    if is_root; then
-        (cd "$dir" && timeout --kill-after=5 "$((MARIADB_WAIT + 30))" runuser -u "$MARIADB_USER" -- "$@")
-    else
-        (cd "$dir" && timeout --kill-after=5 "$((MARIADB_WAIT + 30))" "$@")
-    fi
+    as_os_user "$MARIADB_USER" "$((MARIADB_WAIT + 30))" "$@"
 }
 
 # The admin tools as root over the unix socket (root@localhost has no password).
@@ -84,101 +79,36 @@ sql_admin() {
         --user=root --connect-timeout=5 --batch --skip-column-names "$@"
 }
 
-# log_tail [FILE...]: the last lines of each FILE (default DIR/server.log) on stderr.
-log_tail() {
-    local f
-    [[ $# -gt 0 ]] || set -- "$dir/server.log" "$dir/server.out"
-    for f in "$@"; do
-        if [[ -s "$f" ]]; then
-            echo "---- last lines of $f ----" >&2
-            tail -n 40 "$f" >&2
-        fi
-    done
-}
-
-# alive PID: PID runs (and is not a zombie).
-alive() {
-    local state
-    state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$1/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z && "$state" != X ]]
-}
-
 # server_pid: the pid of this DIR's mariadbd, if it is alive: from the server's pid
 # file, else from the pid the script started it with (the server writes its pid file
 # only some way into its start); checked against the command line, so a reused pid
 # is never taken for ours.
 server_pid() {
-    local file pid command
-    for file in "$dir/mysqld.pid" "$dir/launch.pid"; do
-        pid="$(head -n 1 "$file" 2>/dev/null || true)"
-        [[ "$pid" =~ ^[0-9]+$ ]] || continue
-        alive "$pid" || continue
-        command="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || continue
-        [[ "$command" == *" --datadir=$data "* ]] || continue
-        echo "$pid"
-        return 0
-    done
-    return 1
+    pid_from_file "$dir/mysqld.pid" " --datadir=$data " ||
+        pid_from_file "$dir/launch.pid" " --datadir=$data "
 }
 
 is_running() {
     server_pid >/dev/null
 }
 
-# wait_gone PID SECONDS: waits until PID has exited and been reaped (a zombie child
-# of this shell is reaped here; an orphan by init, which may take a moment).
-wait_gone() {
-    local pid="$1" i
-    for ((i = 0; i < $2 * 10; i++)); do
-        [[ -e "/proc/$pid" ]] || return 0
-        if ! alive "$pid"; then
-            wait "$pid" 2>/dev/null || true
-        fi
-        sleep 0.1
-    done
-    [[ ! -e "/proc/$pid" ]]
-}
-
-free_port() {
-    if [[ -x /usr/bin/python3 ]]; then
-        /usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-        return
-    fi
-    local i port
-    for ((i = 0; i < 100; i++)); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    die "no free TCP port found"
-}
-
 # stop_server: `mariadb-admin shutdown` (which waits for the server to finish),
-# then SIGTERM, then SIGKILL; then waits (at most 10 s) until the server is reaped,
-# so no process is left when this returns.
+# then SIGTERM, then SIGKILL; then waits (at most 10 s) until the server is reaped
+# (a zombie child of this shell is reaped here; an orphan by init, which may take a
+# moment), so no process is left when this returns.
 stop_server() {
     local pid
     pid="$(server_pid)" || return 0
     if [[ -S "$socket" ]]; then
         admin shutdown >/dev/null 2>&1 || true
     fi
-    if ! wait_gone "$pid" 5; then
-        kill -TERM "$pid" 2>/dev/null || true
-        if ! wait_gone "$pid" "$MARIADB_WAIT"; then
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait_gone "$pid" 10 || true
+    wait_exited "$pid" 5 || signal_and_wait "$pid" TERM "$MARIADB_WAIT" ||
+        kill -KILL "$pid" 2>/dev/null || true
+    wait_reaped "$pid" 10 || true
 }
 
 cmd_url() {
-    [[ -s "$dir/url" ]] || die "no server in $dir (run: $0 start $dir)"
-    cat "$dir/url"
+    saved_url || die "no server in $dir (run: $0 start $dir)"
 }
 
 # launch PORT: starts mariadbd in the background, detached (own session, no inherited
@@ -222,38 +152,26 @@ launch() {
         fi
         sleep 0.1
     done
-    echo "mariadb-server.sh: the server did not answer within $MARIADB_WAIT s" >&2
+    warn "the server did not answer within $MARIADB_WAIT s"
     stop_server
     return 1
 }
 
 cmd_start() {
     # The socket is DIR/mysqld.sock, and unix socket paths are at most 107 bytes.
-    ((${#dir} <= 90)) || die "$dir is too long for a unix socket's directory (max 90 bytes)"
+    check_dir_length 90
     # DIR goes into the server's options and the URLs as is.
-    [[ "$dir" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "$dir: use only letters, digits and / . _ + - in DIR"
-    if [[ -s "$dir/url" ]] && is_running; then
-        cat "$dir/url"
+    check_dir_chars
+    if is_running && saved_url; then
         return
     fi
 
     # Anything else in DIR is a half-made or crashed server: start afresh.
-    if [[ -d "$dir" ]]; then
-        [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]] ||
-            die "$dir exists and was not made by this script; not touching it"
-        stop_server
-        is_running && die "a server left in $dir did not stop"
-        rm -rf -- "$dir"
-    fi
-    mkdir -p "$dir"
-    touch "$dir/$MARKER"
-    if is_root; then
-        id -u "$MARIADB_USER" >/dev/null 2>&1 ||
-            die "OS user $MARIADB_USER does not exist (install mariadb-server)"
-        chown "$MARIADB_USER:" "$dir"
-        runuser -u "$MARIADB_USER" -- test -w "$dir" ||
-            die "$dir is not reachable by OS user $MARIADB_USER (a parent directory is not searchable)"
-    fi
+    guard_dir
+    stop_server
+    ! is_running || die "a server left in $dir did not stop"
+    recreate_dir
+    hand_dir_to "$MARIADB_USER" mariadb-server
 
     # root@localhost without a password (normal authentication, not unix_socket: the
     # OS user running the tests need not be root); no test database.
@@ -274,10 +192,10 @@ cmd_start() {
         fi
         stop_server
         tail -n "+$((lines + 1))" "$dir/server.log" 2>/dev/null | grep -q 'Address already in use' || break
-        echo "mariadb-server.sh: port $port was taken, trying another" >&2
+        warn "port $port was taken, trying another"
     done
     if [[ $started -ne 1 ]]; then
-        log_tail
+        log_tail "$dir/server.log" "$dir/server.out"
         die "the server did not start"
     fi
 
@@ -298,37 +216,20 @@ GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
 CREATE DATABASE $DATABASE;
 EOF
     then
-        log_tail
+        log_tail "$dir/server.log" "$dir/server.out"
         stop_server
         die "creating the user and the database failed"
     fi
 
-    local url="mysql://$DB_USER:$PASSWORD@127.0.0.1:$port/$DATABASE"
-    echo "$url" >"$dir/url.tmp"
-    mv -f "$dir/url.tmp" "$dir/url"
-    echo "$url"
+    publish_url "mysql://$DB_USER:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
 cmd_stop() {
-    [[ -d "$dir" ]] || return 0
-    stop_server
-    if is_running; then
-        log_tail
-        die "the server in $dir did not stop"
-    fi
-    if [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]]; then
-        rm -rf -- "$dir"
-    else
-        die "$dir was not made by this script; not removing it"
-    fi
+    stop_and_remove_dir stop_server "the server" "$dir/server.log" "$dir/server.out"
 }
 
-[[ $# -eq 2 ]] || usage
-[[ -n "$2" ]] || usage
-dir="$2"
-if [[ "$dir" != /* ]]; then dir="$(pwd)/$dir"; fi
-dir="${dir%/}"
-[[ -n "$dir" ]] || die "refusing to use / as DIR"
+[[ $# -eq 2 && -n "$2" ]] || usage
+set_dir "$2"
 data="$dir/data"
 socket="$dir/mysqld.sock"
 case "$1" in

@@ -24,13 +24,14 @@
 # Environment: PGBOUNCER (the binary; default: pgbouncer on PATH, then
 # /usr/sbin/pgbouncer), PG_USER (owner when run as root; default postgres), PGB_WAIT.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=server-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
 
 PG_USER="${PG_USER:-postgres}"
 PGB_WAIT="${PGB_WAIT:-30}"
 export PGCONNECT_TIMEOUT=5   # every psql connect is bounded
 MARKER=.asyncsql-pgbouncer   # marks DIR as ours, so `stop` may remove it
 
-die() { echo "pgbouncer.sh: $*" >&2; exit 1; }
 usage() { sed -n '5,9p' "$0" >&2; exit 2; }
 
 find_pgbouncer() {
@@ -41,89 +42,25 @@ find_pgbouncer() {
     die "cannot find pgbouncer (install pgbouncer, or set PGBOUNCER)"
 }
 
-# log_tail: the last lines of DIR/pgbouncer.log on stderr.
-log_tail() {
-    local f="$dir/pgbouncer.log"
-    if [[ -s "$f" ]]; then
-        echo "---- last lines of $f ----" >&2
-        tail -n 40 "$f" >&2
-    fi
-}
-
 # bouncer_pid: the pid in DIR/pgbouncer.pid, if that process is alive (not a zombie)
 # and is this DIR's PgBouncer (not a reused pid).
 bouncer_pid() {
-    local pid state command
-    pid="$(head -n 1 "$dir/pgbouncer.pid" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z && "$state" != X ]] || return 1
-    command="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
-    [[ "$command" == *pgbouncer*" $dir/pgbouncer.ini"* ]] || return 1
-    echo "$pid"
+    pid_from_file "$dir/pgbouncer.pid" pgbouncer " $dir/pgbouncer.ini"
 }
 
 is_running() {
     bouncer_pid >/dev/null
 }
 
-free_port() {
-    if [[ -x /usr/bin/python3 ]]; then
-        /usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-        return
-    fi
-    local i port
-    for ((i = 0; i < 100; i++)); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    die "no free TCP port found"
-}
-
-# wait_gone PID SECONDS: true once PID has exited (polled every 0.1 s).
-wait_gone() {
-    local pid="$1" i state
-    for ((i = 0; i < $2 * 10; i++)); do
-        [[ -e "/proc/$pid" ]] || return 0
-        state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
-        # A zombie has exited; its parent (init, after -d) reaps it.
-        [[ "$state" != Z && "$state" != X ]] || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# wait_reaped PID SECONDS: true once PID is gone from /proc, zombie included (the
-# daemon's parent is init, which may take a moment to reap it).
-wait_reaped() {
-    local pid="$1" i
-    for ((i = 0; i < $2 * 10; i++)); do
-        [[ -e "/proc/$pid" ]] || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 # stop_bouncer: SIGINT (safe shutdown: waits for transactions to end), then SIGTERM
 # (immediate shutdown), then SIGKILL; then waits (at most 10 s) until the process is
-# reaped, so none is left when this returns.
+# reaped (the daemon's parent is init, which may take a moment), so none is left
+# when this returns.
 stop_bouncer() {
     local pid
     pid="$(bouncer_pid)" || return 0
-    kill -INT "$pid" 2>/dev/null || true
-    if ! wait_gone "$pid" 10; then
-        kill -TERM "$pid" 2>/dev/null || true
-        if ! wait_gone "$pid" 5; then
-            kill -KILL "$pid" 2>/dev/null || true
-            wait_gone "$pid" 10 || true
-        fi
-    fi
+    signal_and_wait "$pid" INT 10 || signal_and_wait "$pid" TERM 5 ||
+        signal_and_wait "$pid" KILL 10 || true
     wait_reaped "$pid" 10 || true
 }
 
@@ -133,12 +70,11 @@ ready() {
 }
 
 cmd_url() {
-    [[ -s "$dir/url" ]] || die "no PgBouncer in $dir (run: $0 start $dir PG_URL_FILE)"
-    cat "$dir/url"
+    saved_url || die "no PgBouncer in $dir (run: $0 start $dir PG_URL_FILE)"
 }
 
 cmd_start() {
-    [[ "$dir" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "$dir: use only letters, digits and / . _ + - in DIR"
+    check_dir_chars
     [[ -s "$pg_url_file" ]] || die "no server URL in $pg_url_file (start the server first)"
     local pg_url
     pg_url="$(head -n 1 "$pg_url_file")"
@@ -148,34 +84,20 @@ cmd_start() {
     local user="${BASH_REMATCH[1]}" password="${BASH_REMATCH[2]}"
     local pg_host="${BASH_REMATCH[3]}" pg_port="${BASH_REMATCH[4]}" rest="${BASH_REMATCH[5]}"
 
-    if [[ -s "$dir/url" ]] && is_running && grep -qx "$pg_port" "$dir/server-port" 2>/dev/null; then
-        cat "$dir/url"
+    if is_running && grep -qx "$pg_port" "$dir/server-port" 2>/dev/null && saved_url; then
         return
     fi
 
     # Anything else in DIR is a half-started or crashed PgBouncer (or one in front
     # of a server that is gone): start afresh.
     stop_bouncer
-    if [[ -d "$dir" ]]; then
-        [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]] ||
-            die "$dir exists and was not made by this script; not touching it"
-        rm -rf -- "$dir"
-    fi
-    mkdir -p "$dir"
-    touch "$dir/$MARKER"
+    recreate_dir
     echo "$pg_port" >"$dir/server-port"
     # Plain text: PgBouncer accepts it for scram-sha-256 (loopback-only throwaway).
     printf '"%s" "%s"\n' "$user" "$password" >"$dir/userlist.txt"
     chmod 600 "$dir/userlist.txt"
 
-    local run=()
-    if [[ "$(id -u)" == 0 ]]; then
-        id -u "$PG_USER" >/dev/null 2>&1 || die "OS user $PG_USER does not exist (install postgresql)"
-        chown -R "$PG_USER:" "$dir"
-        runuser -u "$PG_USER" -- test -w "$dir" ||
-            die "$dir is not reachable by OS user $PG_USER (a parent directory is not searchable)"
-        run=(runuser -u "$PG_USER" --)
-    fi
+    hand_dir_to "$PG_USER" postgresql
 
     # A port found free may be taken before PgBouncer binds it: then try another.
     local attempt port started=0 url deadline
@@ -200,10 +122,10 @@ server_reset_query =
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
-        [[ "$(id -u)" != 0 ]] || chown "$PG_USER:" "$dir/pgbouncer.ini"
+        if is_root; then chown "$PG_USER:" "$dir/pgbouncer.ini"; fi
         rm -f "$dir/pgbouncer.pid"
         url="postgresql://$user:$password@127.0.0.1:$port$rest"
-        if (cd "$dir" && timeout --kill-after=5 "$PGB_WAIT" "${run[@]}" "$PGBOUNCER" -d -q "$dir/pgbouncer.ini") \
+        if as_os_user "$PG_USER" "$PGB_WAIT" "$PGBOUNCER" -d -q "$dir/pgbouncer.ini" \
                >>"$dir/start.log" 2>&1; then
             deadline=$((SECONDS + PGB_WAIT))
             while ((SECONDS < deadline)); do
@@ -218,41 +140,25 @@ EOF
         [[ $started -eq 1 ]] && break
         stop_bouncer
         grep -q 'Address already in use' "$dir/pgbouncer.log" "$dir/start.log" 2>/dev/null || break
-        echo "pgbouncer.sh: port $port was taken, trying another" >&2
+        warn "port $port was taken, trying another"
         rm -f "$dir/pgbouncer.log"
     done
     if [[ $started -ne 1 ]]; then
-        log_tail
+        log_tail "$dir/pgbouncer.log"
         [[ ! -s "$dir/start.log" ]] || cat "$dir/start.log" >&2
         stop_bouncer
         die "PgBouncer did not start (or does not reach the server at $pg_host:$pg_port)"
     fi
 
-    echo "$url" >"$dir/url.tmp"
-    mv -f "$dir/url.tmp" "$dir/url"
-    echo "$url"
+    publish_url "$url"
 }
 
 cmd_stop() {
-    [[ -d "$dir" ]] || return 0
-    stop_bouncer
-    if is_running; then
-        log_tail
-        die "PgBouncer in $dir did not stop"
-    fi
-    if [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]]; then
-        rm -rf -- "$dir"
-    else
-        die "$dir was not made by this script; not removing it"
-    fi
+    stop_and_remove_dir stop_bouncer PgBouncer "$dir/pgbouncer.log"
 }
 
-[[ $# -ge 2 ]] || usage
-[[ -n "$2" ]] || usage
-dir="$2"
-if [[ "$dir" != /* ]]; then dir="$(pwd)/$dir"; fi
-dir="${dir%/}"
-[[ -n "$dir" ]] || die "refusing to use / as DIR"
+[[ $# -ge 2 && -n "$2" ]] || usage
+set_dir "$2"
 case "$1" in
     start)
         [[ $# -eq 3 && -n "$3" ]] || usage

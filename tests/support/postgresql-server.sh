@@ -24,6 +24,8 @@
 # pg_config --bindir, then the newest /usr/lib/postgresql/*/bin), PG_USER (owner
 # when run as root; default postgres), PG_WAIT.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=server-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
 
 PG_USER="${PG_USER:-postgres}"
 PG_WAIT="${PG_WAIT:-60}"
@@ -34,7 +36,6 @@ DATABASE=asyncsql
 MD5_ROLE=asyncsql_md5
 MARKER=.asyncsql-postgresql-server   # marks DIR as ours, so `stop` may remove it
 
-die() { echo "postgresql-server.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,7p' "$0" >&2; exit 2; }
 
 find_pgbin() {
@@ -55,11 +56,7 @@ find_pgbin() {
 # as_owner CMD...: runs CMD as the cluster owner, from DIR (the caller's working
 # directory may be unreadable to that user), bounded by PG_WAIT + 30 seconds.
 as_owner() {
-    if [[ "$(id -u)" == 0 ]]; then
-        (cd "$dir" && timeout --kill-after=5 "$((PG_WAIT + 30))" runuser -u "$PG_USER" -- "$@")
-    else
-        (cd "$dir" && timeout --kill-after=5 "$((PG_WAIT + 30))" "$@")
-    fi
+    as_os_user "$PG_USER" "$((PG_WAIT + 30))" "$@"
 }
 
 # psql as the bootstrap superuser over the unix socket (trust).
@@ -68,52 +65,14 @@ psql_admin() {
         -h "$dir" -p "$(cat "$dir/port")" -U postgres "$@"
 }
 
-# log_tail [FILE...]: the last lines of each FILE (default DIR/server.log) on stderr.
-log_tail() {
-    local f
-    [[ $# -gt 0 ]] || set -- "$dir/server.log"
-    for f in "$@"; do
-        if [[ -s "$f" ]]; then
-            echo "---- last lines of $f ----" >&2
-            tail -n 40 "$f" >&2
-        fi
-    done
-}
-
 # postmaster_pid: the pid in DIR/data/postmaster.pid, if that process is alive (not a
 # zombie) and is this cluster's postmaster (not a reused pid).
 postmaster_pid() {
-    local pid state command
-    pid="$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    state="$(sed -E 's/^.*\) (.).*$/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z && "$state" != X ]] || return 1
-    command="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
-    [[ "$command" == *" $data"* ]] || return 1
-    echo "$pid"
+    pid_from_file "$data/postmaster.pid" " $data"
 }
 
 is_running() {
     postmaster_pid >/dev/null
-}
-
-free_port() {
-    if [[ -x /usr/bin/python3 ]]; then
-        /usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-        return
-    fi
-    local i port
-    for ((i = 0; i < 100; i++)); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    die "no free TCP port found"
 }
 
 # stop_server: fast shutdown, then immediate, then SIGKILL of the postmaster; then
@@ -125,25 +84,19 @@ stop_server() {
     as_owner "$PGBIN/pg_ctl" -D "$data" -m fast -w -t "$PG_WAIT" stop >/dev/null 2>&1 ||
         as_owner "$PGBIN/pg_ctl" -D "$data" -m immediate -w -t 10 stop >/dev/null 2>&1 ||
         kill -KILL "$pid" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [[ -e "/proc/$pid" ]] || break
-        sleep 0.1
-    done
+    wait_reaped "$pid" 10 || true
 }
 
 cmd_url() {
-    [[ -s "$dir/url" ]] || die "no server in $dir (run: $0 start $dir)"
-    cat "$dir/url"
+    saved_url || die "no server in $dir (run: $0 start $dir)"
 }
 
 cmd_start() {
     # The socket path is DIR/.s.PGSQL.PORT, and unix socket paths are at most 107 bytes.
-    ((${#dir} <= 90)) || die "$dir is too long for a unix socket directory (max 90 bytes)"
+    check_dir_length 90
     # DIR goes into postgresql.conf and the URLs as is.
-    [[ "$dir" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "$dir: use only letters, digits and / . _ + - in DIR"
-    if [[ -s "$dir/url" ]] && is_running; then
-        cat "$dir/url"
+    check_dir_chars
+    if is_running && saved_url; then
         return
     fi
 
@@ -151,19 +104,8 @@ cmd_start() {
     if [[ -e "$data" ]]; then
         stop_server
     fi
-    if [[ -d "$dir" ]]; then
-        [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]] ||
-            die "$dir exists and was not made by this script; not touching it"
-        rm -rf -- "$dir"
-    fi
-    mkdir -p "$dir"
-    touch "$dir/$MARKER"
-    if [[ "$(id -u)" == 0 ]]; then
-        id -u "$PG_USER" >/dev/null 2>&1 || die "OS user $PG_USER does not exist (install postgresql)"
-        chown "$PG_USER:" "$dir"
-        runuser -u "$PG_USER" -- test -w "$dir" ||
-            die "$dir is not reachable by OS user $PG_USER (a parent directory is not searchable)"
-    fi
+    recreate_dir
+    hand_dir_to "$PG_USER" postgresql
 
     # -N: no fsync of the new files, this cluster is thrown away.
     as_owner "$PGBIN/initdb" -D "$data" -U postgres -N -E UTF8 --locale=C \
@@ -208,10 +150,10 @@ EOF
         fi
         stop_server
         grep -q 'Address already in use' "$dir/server.log" 2>/dev/null || break
-        echo "postgresql-server.sh: port $port was taken, trying another" >&2
+        warn "port $port was taken, trying another"
     done
     if [[ $started -ne 1 ]]; then
-        log_tail
+        log_tail "$dir/server.log"
         die "the server did not start"
     fi
     if ! psql_admin -d postgres >/dev/null <<EOF
@@ -221,39 +163,20 @@ SET password_encryption = 'md5';
 CREATE ROLE $MD5_ROLE LOGIN PASSWORD '$PASSWORD';
 EOF
     then
-        log_tail
+        log_tail "$dir/server.log"
         stop_server
         die "creating the roles and the database failed"
     fi
 
-    local url="postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DATABASE"
-    echo "$url" >"$dir/url.tmp"
-    mv -f "$dir/url.tmp" "$dir/url"
-    echo "$url"
+    publish_url "postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
 cmd_stop() {
-    [[ -d "$dir" ]] || return 0
-    if [[ -e "$data" ]]; then
-        stop_server
-    fi
-    if is_running; then
-        log_tail
-        die "the server in $dir did not stop"
-    fi
-    if [[ -e "$dir/$MARKER" || -z "$(ls -A "$dir")" ]]; then
-        rm -rf -- "$dir"
-    else
-        die "$dir was not made by this script; not removing it"
-    fi
+    stop_and_remove_dir stop_server "the server" "$dir/server.log"
 }
 
-[[ $# -eq 2 ]] || usage
-[[ -n "$2" ]] || usage
-dir="$2"
-if [[ "$dir" != /* ]]; then dir="$(pwd)/$dir"; fi
-dir="${dir%/}"
-[[ -n "$dir" ]] || die "refusing to use / as DIR"
+[[ $# -eq 2 && -n "$2" ]] || usage
+set_dir "$2"
 data="$dir/data"
 PGBIN="$(find_pgbin)"
 case "$1" in

@@ -177,6 +177,8 @@ const BackendUnderTest& backend_under_test() {
         .text_allows_nul = true,
         .time_type = "TIME(6)",
         .timestamp_type = "DATETIME(6)",
+        .sleep_10s = "SELECT SLEEP(10)",
+        .cancel_raises = false,
         .concat_function = true,
     };
     return backend;

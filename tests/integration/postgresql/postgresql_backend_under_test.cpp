@@ -94,6 +94,7 @@ const BackendUnderTest& backend_under_test() {
         .first_placeholder = "$1",
         .has_last_insert_id = false,
         .text_allows_nul = false,
+        .sleep_10s = "SELECT pg_sleep(10)",
     };
     return backend;
 }

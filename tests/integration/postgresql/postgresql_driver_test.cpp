@@ -25,37 +25,6 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 
 using PostgresqlOnly = EngineSuite;
 
-TEST_F(PostgresqlOnly, CancelledSleepReturnsWithinASecondAndTheConnectionIsReusable) {
-    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        auto c = co_await engine.connect();
-        asio::cancellation_signal cancel;
-        std::exception_ptr outcome;
-        bool done = false;
-        asio::co_spawn(ex, [&]() -> asio::awaitable<void> { co_await c.execute("SELECT pg_sleep(10)"); },
-                       asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
-                           outcome = e;
-                           done = true;
-                       }));
-        co_await sleep_for(200ms);
-        const auto started = std::chrono::steady_clock::now();
-        cancel.emit(asio::cancellation_type::terminal);
-        while (!done) co_await sleep_for(2ms);
-        EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
-        CO_ASSERT_TRUE(outcome != nullptr);
-        try {
-            std::rethrow_exception(outcome);
-        } catch (const OperationalError& e) {
-            EXPECT_EQ(e.kind(), ErrorKind::cancelled) << e.what();
-            EXPECT_EQ(e.sqlstate(), "57014");
-        } catch (const std::exception& e) {
-            ADD_FAILURE() << "unexpected " << e.what();
-        }
-        co_await c.rollback();
-        EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42) << "the next result is the right one";
-    });
-}
-
 TEST_F(PostgresqlOnly, StatementTimeoutCancelsOnTheServer) {
     with_engine({{"statement_timeout", "0.2"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();
@@ -89,36 +58,6 @@ TEST_F(PostgresqlOnly, TerminatedBackendIsADisconnectAndThePoolRecovers) {
         EXPECT_EQ(engine.pool_status().checked_out, 0u);
         auto fresh = co_await engine.connect();
         EXPECT_NE(co_await fresh.scalar<std::int64_t>("SELECT pg_backend_pid()"), victim_pid);
-    });
-}
-
-TEST_F(PostgresqlOnly, DeadlockBetweenTwoTasksSurfacesAsDeadlock) {
-    with_engine([](Engine& engine) -> asio::awaitable<void> {
-        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
-            co_await c.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER)");
-            co_await c.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)");
-        });
-        auto ex = co_await asio::this_coro::executor;
-        int deadlocks = 0, committed = 0, finished = 0;
-        for (int task = 0; task < 2; ++task) {
-            asio::co_spawn(ex, [&, task]() -> asio::awaitable<void> {
-                try {
-                    co_await engine.transaction([&](Connection& c) -> asio::awaitable<void> {
-                        const int first = task == 0 ? 1 : 2, second = task == 0 ? 2 : 1;
-                        co_await c.execute("UPDATE accounts SET balance = balance - 1 WHERE id = :id", {{"id", first}});
-                        co_await sleep_for(200ms);
-                        co_await c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = :id", {{"id", second}});
-                    });
-                    ++committed;
-                } catch (const OperationalError& e) {
-                    if (e.is_deadlock() && e.sqlstate() == "40P01") ++deadlocks;
-                }
-                ++finished;
-            }, asio::detached);
-        }
-        while (finished < 2) co_await sleep_for(10ms);
-        EXPECT_EQ(deadlocks, 1);
-        EXPECT_EQ(committed, 1);
     });
 }
 

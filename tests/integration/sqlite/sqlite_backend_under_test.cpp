@@ -13,6 +13,7 @@ const BackendUnderTest& backend_under_test() {
         .name = "sqlite",
         .fresh_url = [] { return dir.sqlite_url("db" + std::to_string(++counter) + ".sqlite"); },
         .autoincrement_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
+        .row_locks = false,
     };
     return backend;
 }

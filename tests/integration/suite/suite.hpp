@@ -41,6 +41,13 @@ struct BackendUnderTest {
     // unless given a precision).
     std::string time_type = "TIME";
     std::string timestamp_type = "TIMESTAMP";
+    // A statement that sleeps ten seconds ("" where there is none), and
+    // whether cancelling it raises (MySQL's SLEEP just returns early).
+    std::string sleep_10s;
+    bool cancel_raises = true;
+    // Row-level locks, so two transactions can deadlock (not SQLite's
+    // database-wide lock).
+    bool row_locks = true;
     // String concatenation: `a || b`, or CONCAT(a, b) where || means OR.
     bool concat_function = false;
 

@@ -202,6 +202,28 @@ TEST_F(TransactionSuite, ConnectionDroppedMidTransactionComesBackClean) {
     });
 }
 
+TEST_F(TransactionSuite, ConnectionDroppedAfterOnlyReadingComesBackWithoutItsTransaction) {
+    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}}, [](Engine& engine) -> asio::awaitable<void> {
+        co_await create_ledger(engine);
+        {
+            auto c = co_await engine.connect();
+            co_await c.execute("INSERT INTO ledger VALUES (1, 'a')");
+            co_await c.commit();
+            (void)co_await c.scalars<int>("SELECT id FROM ledger");  // a transaction that only read
+            EXPECT_TRUE(c.in_transaction());
+        }
+        auto again = co_await engine.connect();
+        // A new transaction begins with the next statement: had the old one
+        // been left open, this BEGIN would fail or nest on the server.
+        auto tx = co_await again.begin();
+        co_await again.execute("INSERT INTO ledger VALUES (2, 'b')");
+        co_await tx.rollback();
+        auto ids_now = co_await again.scalars<int>("SELECT id FROM ledger ORDER BY id");
+        EXPECT_EQ(ids_now, std::vector<int>{1}) << "the rollback undid only the new transaction";
+        co_await again.rollback();
+    });
+}
+
 TEST_F(TransactionSuite, AutocommitIsolationCommitsEachStatement) {
     with_engine({{"isolation_level", "AUTOCOMMIT"}}, [](Engine& engine) -> asio::awaitable<void> {
         co_await create_ledger(engine);

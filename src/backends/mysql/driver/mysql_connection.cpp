@@ -122,26 +122,35 @@ namespace {
 
 class MysqlCursor final : public driver::Cursor {
 public:
+    // A statement without rows streams none (and binds nothing).
     MysqlCursor(MysqlConnection& connection, PreparedStatement& statement)
-        : connection_(connection), statement_(statement), reader_(connection, statement) {
-        reader_.bind({});
+        : connection_(connection),
+          statement_(statement),
+          columns_(statement.columns ? statement.columns : std::make_shared<const Columns>()),
+          reader_(connection, statement),
+          done_(!statement.columns) {
+        if (statement.columns) reader_.bind({});
+        else connection_.cursor_finished();
     }
     ~MysqlCursor() override {
         if (!done_) connection_.mark_needs_drain(&statement_);
         connection_.cursor_finished();
     }
 
-    std::shared_ptr<const Columns> columns() const override { return statement_.columns; }
+    std::shared_ptr<const Columns> columns() const override { return columns_; }
 
     asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) override {
         auto rows = std::make_shared<RowSet>();
-        rows->columns = statement_.columns;
-        rows->values.reserve(max_rows * statement_.columns->size());
+        rows->columns = columns_;
+        rows->values.reserve(max_rows * columns_->size());
         if (done_) co_return rows;
         try {
             if (!co_await reader_.fetch_into(*rows, max_rows)) finish();
         } catch (...) {
+            // Rows may still be on the wire (a value the client could not
+            // decode): discarded before the next command.
             finish();
+            connection_.mark_needs_drain(&statement_);
             throw;
         }
         co_return rows;
@@ -162,8 +171,9 @@ private:
 
     MysqlConnection& connection_;
     PreparedStatement& statement_;
+    std::shared_ptr<const Columns> columns_;
     ResultReader reader_;
-    bool done_ = false;
+    bool done_;
 };
 
 bool is_address(const std::string& host) {
@@ -208,7 +218,8 @@ void MysqlConnection::throw_error(std::string_view sql) {
                    .sqlstate = mysql_ ? mysql_sqlstate(mysql_) : "HY000",
                    .native_code = code,
                    .statement = std::string(sql)};
-    if (info.kind == ErrorKind::connection_lost) broken_ = true;
+    // Commands out of sync (2014): the protocol state is lost, like the link.
+    if (info.kind == ErrorKind::connection_lost || code == 2014) broken_ = true;
     throw_mysql_error(std::move(info));
 }
 
@@ -230,25 +241,40 @@ asio::awaitable<void> MysqlConnection::wait(int status) {
     adopt_socket();
     if (!socket_) throw OperationalError("mysql: the connection has no socket", ErrorKind::connection_lost);
     for (;;) {
-        std::optional<asio::steady_timer> deadline;
-        bool timed_out = false;
         const auto limit = status & MYSQL_WAIT_TIMEOUT
                                ? std::chrono::milliseconds(mysql_get_timeout_value_ms(mysql_))
                                : kill_sent_ ? options_.connect_timeout : std::chrono::milliseconds(0);
+        if (!(status & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE))) {  // only a timeout to wait for
+            asio::steady_timer pause(executor_, limit);
+            boost::system::error_code ignored;
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+            ready_ = MYSQL_WAIT_TIMEOUT;
+            co_return;
+        }
+        // Shared with the timer's handler, which may run after this wait:
+        // once `done`, it must not cancel the next one.
+        struct Deadline {
+            bool fired = false;
+            bool done = false;
+        };
+        auto state = std::make_shared<Deadline>();
+        std::optional<asio::steady_timer> deadline;
         if (limit.count() > 0) {
             deadline.emplace(executor_, limit);
-            deadline->async_wait([this, &timed_out](boost::system::error_code ec) {
-                if (ec) return;
-                timed_out = true;
+            deadline->async_wait([this, state](boost::system::error_code ec) {
+                if (ec || state->done) return;
+                state->fired = true;
                 if (socket_) socket_->cancel();
             });
         }
         boost::system::error_code ec;
-        const auto type = status & MYSQL_WAIT_READ ? asio::posix::stream_descriptor::wait_read
-                                                   : asio::posix::stream_descriptor::wait_write;
+        // Writable first when asked for both: what Connector/C waits on is the send.
+        const auto type = status & MYSQL_WAIT_WRITE ? asio::posix::stream_descriptor::wait_write
+                                                    : asio::posix::stream_descriptor::wait_read;
         co_await socket_->async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+        state->done = true;
         if (deadline) deadline->cancel();
-        if (timed_out) {
+        if (state->fired && ec == asio::error::operation_aborted) {
             if (kill_sent_ && !(status & MYSQL_WAIT_TIMEOUT)) {
                 broken_ = true;
                 throw OperationalError("mysql: no answer from the server after KILL QUERY",
@@ -318,6 +344,7 @@ asio::awaitable<void> MysqlConnection::connect() {
             throw OperationalError("mysql: could not resolve host name " + host, ErrorKind::connection_lost);
         host = results.begin()->endpoint().address().to_string();
     }
+    connected_host_ = host;  // the KILL QUERY connection goes to the same address
     MYSQL* ret = nullptr;
     asio::steady_timer deadline(executor_, options_.connect_timeout);
     auto expired = std::make_shared<bool>(false);
@@ -566,11 +593,35 @@ asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement
     if (statement.columns || statement.parameters == 0 || sets.size() < 2 || !bulk_supported()) co_return false;
     for (const auto& set : sets)
         if (set.size() != statement.parameters) co_return false;  // reported by the row-by-row path
-    constexpr std::size_t chunk = 1000;
-    std::vector<BulkColumns> chunks((sets.size() + chunk - 1) / chunk);
+    // Chunks of at most 1,000 sets and about 4 MiB of values, well inside
+    // the server's max_allowed_packet (16 MiB by default).
+    constexpr std::size_t max_rows = 1000, max_bytes = 4 << 20;
+    auto value_bytes = [](const Value& v) -> std::size_t {
+        if (const auto* s = v.get_if<std::string>()) return s->size() + 16;
+        if (const auto* b = v.get_if<Bytes>()) return b->size() + 16;
+        if (const auto* d = v.get_if<Decimal>()) return d->text.size() + 16;
+        if (const auto* j = v.get_if<Json>()) return j->text.size() + 16;
+        return 16;
+    };
+    struct Span {
+        std::size_t first, count;
+    };
+    std::vector<Span> spans;
+    for (std::size_t start = 0; start < sets.size();) {
+        std::size_t count = 0, bytes = 0;
+        while (start + count < sets.size() && count < max_rows) {
+            std::size_t row = 0;
+            for (const auto& v : sets[start + count]) row += value_bytes(v);
+            if (count > 0 && bytes + row > max_bytes) break;
+            bytes += row;
+            ++count;
+        }
+        spans.push_back({start, count});
+        start += count;
+    }
+    std::vector<BulkColumns> chunks(spans.size());
     for (std::size_t i = 0; i < chunks.size(); ++i)
-        if (!chunks[i].bind(sets.subspan(i * chunk, std::min(chunk, sets.size() - i * chunk)), statement.parameters))
-            co_return false;
+        if (!chunks[i].bind(sets.subspan(spans[i].first, spans[i].count), statement.parameters)) co_return false;
     MYSQL_STMT* stmt = statement.stmt;
     struct ResetArraySize {
         MYSQL_STMT* stmt;
@@ -588,8 +639,8 @@ asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement
                        [&](int ready) { return mysql_stmt_execute_cont(&ret, stmt, ready); });
         if (ret) {
             ErrorInfo info{.message = "mysql: " + std::string(mysql_stmt_error(stmt)) + " (in parameter sets " +
-                                      std::to_string(i * chunk + 1) + " to " +
-                                      std::to_string(i * chunk + rows) + " of " + std::to_string(sets.size()) +
+                                      std::to_string(spans[i].first + 1) + " to " +
+                                      std::to_string(spans[i].first + rows) + " of " + std::to_string(sets.size()) +
                                       ", sent as one bulk execution)",
                            .kind = error_kind(mysql_stmt_errno(stmt)),
                            .sqlstate = mysql_stmt_sqlstate(stmt),
@@ -614,7 +665,10 @@ asio::awaitable<void> MysqlConnection::settle_kill() {
             throw OperationalError("mysql: KILL QUERY did not complete in time", ErrorKind::connection_lost);
         }
         pause.expires_after(std::chrono::milliseconds(1));
-        co_await pause.async_wait(asio::use_awaitable);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted)
+            throw OperationalError("mysql: cancelled while a KILL QUERY was on its way", ErrorKind::cancelled);
     }
     kill_delivered_.reset();
 }
@@ -704,9 +758,6 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> MysqlConnection::open_cursor(co
     PreparedStatement& statement = *co_await prepared(request.sql);
     static const std::vector<Value> no_parameters;
     co_await execute_bound(statement, request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front());
-    if (!statement.columns) {
-        statement.columns = std::make_shared<const Columns>();
-    }
     cursor_open_ = true;
     co_return std::make_unique<MysqlCursor>(*this, statement);
 }
@@ -743,13 +794,19 @@ asio::awaitable<void> MysqlConnection::close() noexcept {
 // blocking API). The next command waits until it has been delivered.
 void MysqlConnection::cancel() noexcept {
     if (!mysql_ || thread_id_ == 0) return;
+    if (kill_delivered_ && !kill_delivered_->load()) return;  // one KILL on its way is enough
+    kill_sent_ = true;  // the waits after it are bounded
     auto delivered = std::make_shared<std::atomic<bool>>(false);
     try {
-        std::thread([options = options_, id = thread_id_, delivered] {
+        std::thread([options = options_, host = connected_host_, id = thread_id_, delivered] {
             if (MYSQL* killer = mysql_init(nullptr)) {
                 const unsigned timeout = 5;
                 mysql_options(killer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-                if (mysql_real_connect(killer, options.host.c_str(), options.user.c_str(), options.password.c_str(),
+                if (options.ssl)
+                    mysql_ssl_set(killer, options.ssl_key.empty() ? nullptr : options.ssl_key.c_str(),
+                                  options.ssl_cert.empty() ? nullptr : options.ssl_cert.c_str(),
+                                  options.ssl_ca.empty() ? nullptr : options.ssl_ca.c_str(), nullptr, nullptr);
+                if (mysql_real_connect(killer, host.c_str(), options.user.c_str(), options.password.c_str(),
                                        nullptr, options.port,
                                        options.unix_socket.empty() ? nullptr : options.unix_socket.c_str(), 0)) {
                     const std::string kill = "KILL QUERY " + std::to_string(id);

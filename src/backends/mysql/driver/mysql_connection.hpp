@@ -76,6 +76,7 @@ private:
     std::optional<asio::posix::stream_descriptor> socket_;
     int socket_fd_ = -1;
     unsigned long thread_id_ = 0;
+    std::string connected_host_;
 
     std::list<std::unique_ptr<PreparedStatement>> statements_;  // most recently used first
     std::unordered_map<std::string, std::list<std::unique_ptr<PreparedStatement>>::iterator> statement_index_;

@@ -30,6 +30,8 @@ MysqlOptions parse_options(const Url& url, const EngineOptions& options) {
                                     "ssl, ssl_ca, ssl_cert, ssl_key, ssl_verify_server_cert",
                                 ErrorKind::invalid_argument);
     }
+    // Connector/C takes the unix socket only for the host "localhost".
+    if (!out.unix_socket.empty() && url.host.empty()) out.host = "localhost";
     return out;
 }
 

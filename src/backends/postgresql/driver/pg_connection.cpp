@@ -400,16 +400,20 @@ ErrorInfo PgConnection::error_of(pg_result* result, std::string_view sql) const 
 // does not is treated as lost.
 asio::awaitable<void> PgConnection::wait(asio::posix::stream_descriptor::wait_type type) {
     std::optional<asio::steady_timer> deadline;
+    // Shared with the handler, which may run after this wait: once done, it
+    // must not touch the connection's next wait.
+    auto done = std::make_shared<bool>(false);
     if (cancel_sent_) {
         deadline.emplace(executor_, options_.connect_timeout);
-        deadline->async_wait([this](boost::system::error_code ec) {
-            if (ec) return;
+        deadline->async_wait([this, done](boost::system::error_code ec) {
+            if (ec || *done) return;
             broken_ = true;
             if (socket_) socket_->cancel();
         });
     }
     boost::system::error_code ec;
     co_await socket_->async_wait(type, asio::redirect_error(asio::use_awaitable, ec));
+    *done = true;
     if (deadline) deadline->cancel();
     if (broken_) throw_connection_error("no answer from the server after a cancel request");
     if (ec == asio::error::operation_aborted) {
