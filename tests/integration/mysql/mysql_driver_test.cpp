@@ -91,6 +91,33 @@ TEST_F(MysqlOnly, BatchInsertOfOneHundredThousandRows) {
     });
 }
 
+// What a server without MariaDB's bulk execution gets: multi-row INSERTs.
+TEST_F(MysqlOnly, WithoutBulkExecutionInsertsGoAsMultiRowStatements) {
+    with_engine({{"bulk", "false"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, note VARCHAR(32), at DATETIME(6))");
+        std::vector<Params> rows;
+        const Timestamp epoch{std::chrono::seconds{1'700'000'000}};
+        for (int i = 1; i <= 2'500; ++i)
+            rows.push_back({{"id", i}, {"note", i % 7 ? Value("it's (fine)") : Value()}, {"at", epoch}});
+        const Result inserted = co_await c.execute_many("INSERT INTO m (id, note, at) VALUES (:id, :note, :at);", rows);
+        EXPECT_EQ(inserted.rowcount(), 2'500);
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM m WHERE note IS NULL"), 357);
+        EXPECT_EQ(co_await c.scalar<std::string>("SELECT note FROM m WHERE id = 1"), "it's (fine)");
+        // Not an INSERT ... VALUES (...) at the end: one execution per set.
+        std::vector<Params> updates;
+        for (int i = 1; i <= 3; ++i) updates.push_back({{"id", i}});
+        const Result updated = co_await c.execute_many("UPDATE m SET note = 'u' WHERE id = :id", updates);
+        EXPECT_EQ(updated.rowcount(), 3);
+        std::vector<Params> upserts;
+        for (int i = 1; i <= 3; ++i) upserts.push_back({{"id", i}});
+        const Result upserted = co_await c.execute_many(
+            "INSERT INTO m (id) VALUES (:id) ON DUPLICATE KEY UPDATE note = 'dup'", upserts);
+        EXPECT_EQ(upserted.rowcount(), 6) << "2 per updated duplicate, as MySQL counts them";
+        co_await c.commit();
+    });
+}
+
 TEST_F(MysqlOnly, NativeErrorCodesMapToTheirClasses) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstring>
 #include <thread>
 
@@ -590,7 +591,8 @@ struct BulkColumns {
 asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement,
                                                     std::span<const std::vector<Value>> sets,
                                                     std::int64_t& affected) {
-    if (statement.columns || statement.parameters == 0 || sets.size() < 2 || !bulk_supported()) co_return false;
+    if (!options_.bulk || statement.columns || statement.parameters == 0 || sets.size() < 2 || !bulk_supported())
+        co_return false;
     for (const auto& set : sets)
         if (set.size() != statement.parameters) co_return false;  // reported by the row-by-row path
     // Chunks of at most 1,000 sets and about 4 MiB of values, well inside
@@ -655,6 +657,96 @@ asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement
     co_return true;
 }
 
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool starts_with_word(std::string_view text, std::string_view word) {
+    std::size_t i = 0;
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (text.size() - i < word.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k)
+        if (std::toupper(static_cast<unsigned char>(text[i + k])) != word[k]) return false;
+    return i + word.size() == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + word.size()]));
+}
+
+}  // namespace
+
+// An INSERT (or REPLACE) ending with one `VALUES (...)` group: the text
+// before that group and the group itself, so that sets can be sent as
+// `VALUES (...), (...), ...`. Nothing for any other statement (quotes,
+// comments and nested parentheses are respected; the group must end the
+// statement, so `ON DUPLICATE KEY UPDATE` and the like are left alone).
+std::optional<std::pair<std::string_view, std::string_view>> MysqlConnection::values_group(std::string_view sql) {
+    if (!starts_with_word(sql, "INSERT") && !starts_with_word(sql, "REPLACE")) return std::nullopt;
+    std::size_t end = sql.size();
+    while (end > 0 && (is_space(sql[end - 1]) || sql[end - 1] == ';')) --end;
+    if (end == 0 || sql[end - 1] != ')') return std::nullopt;
+    // Walk forward to find where the final parenthesized group opens.
+    std::size_t depth = 0, group_open = std::string_view::npos;
+    char quote = 0;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char c = sql[i];
+        if (quote) {
+            if (c == '\\' && quote != '`') ++i;
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '\'' || c == '"' || c == '`') quote = c;
+        else if (c == '(') {
+            if (depth++ == 0) group_open = i;
+        } else if (c == ')') {
+            if (depth == 0) return std::nullopt;
+            --depth;
+        } else if ((c == '-' && i + 1 < end && sql[i + 1] == '-') || c == '#' || (c == '/' && i + 1 < end && sql[i + 1] == '*')) {
+            return std::nullopt;  // comments: not worth the risk
+        }
+    }
+    if (quote || depth != 0 || group_open == std::string_view::npos) return std::nullopt;
+    std::string_view head = sql.substr(0, group_open);
+    std::size_t k = head.size();
+    while (k > 0 && is_space(head[k - 1])) --k;
+    if (k < 6) return std::nullopt;
+    std::string word(head.substr(k - 6, 6));
+    for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (word != "VALUES" && !(k >= 5 && word.substr(1) == "VALUE")) return std::nullopt;
+    return std::pair{sql.substr(0, group_open), sql.substr(group_open, end - group_open)};
+}
+
+// Servers without bulk execution (Oracle MySQL, or bulk=false): an INSERT's
+// sets go as multi-row statements, up to 1,000 rows and 65,535 placeholders
+// each, prepared once per row count (and cached like any statement).
+asio::awaitable<bool> MysqlConnection::execute_multirow(PreparedStatement& statement,
+                                                        std::span<const std::vector<Value>> sets,
+                                                        std::int64_t& affected) {
+    if (statement.columns || statement.parameters == 0 || sets.size() < 2) co_return false;
+    // Copies: preparing the multi-row texts may evict `statement` from the cache.
+    const std::string sql = statement.sql;
+    const std::size_t parameters = statement.parameters;
+    const auto parts = values_group(sql);
+    if (!parts) co_return false;
+    for (const auto& set : sets)
+        if (set.size() != parameters) co_return false;  // reported by the row-by-row path
+    const std::size_t rows_per_statement = std::min<std::size_t>(1000, 65535 / parameters);
+    for (std::size_t first = 0; first < sets.size(); first += rows_per_statement) {
+        const std::size_t rows = std::min(rows_per_statement, sets.size() - first);
+        std::string text(parts->first);
+        for (std::size_t r = 0; r < rows; ++r) {
+            if (r) text += ", ";
+            text += parts->second;
+        }
+        std::vector<Value> values;
+        values.reserve(rows * parameters);
+        for (std::size_t r = 0; r < rows; ++r)
+            values.insert(values.end(), sets[first + r].begin(), sets[first + r].end());
+        PreparedStatement& multirow = *co_await prepared(text);
+        co_await execute_bound(multirow, values);
+        const auto changed = mysql_stmt_affected_rows(multirow.stmt);
+        if (changed != static_cast<my_ulonglong>(-1)) affected += static_cast<std::int64_t>(changed);
+    }
+    co_return true;
+}
+
 asio::awaitable<void> MysqlConnection::settle_kill() {
     if (!kill_delivered_) co_return;
     asio::steady_timer pause(executor_);
@@ -710,7 +802,8 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
                                                      : request.parameter_sets;
     std::int64_t affected = 0;
     std::optional<std::int64_t> last_id;
-    if (co_await execute_bulk(statement, request.parameter_sets, affected)) {
+    if (co_await execute_bulk(statement, request.parameter_sets, affected) ||
+        co_await execute_multirow(statement, request.parameter_sets, affected)) {
         outcome.rows_affected = affected;
         co_return outcome;
     }

@@ -65,6 +65,9 @@ private:
     asio::awaitable<bool> execute_bulk(PreparedStatement& statement, std::span<const std::vector<Value>> sets,
                                        std::int64_t& affected);
     bool bulk_supported() const noexcept;
+    asio::awaitable<bool> execute_multirow(PreparedStatement& statement, std::span<const std::vector<Value>> sets,
+                                           std::int64_t& affected);
+    static std::optional<std::pair<std::string_view, std::string_view>> values_group(std::string_view sql);
     asio::awaitable<void> close_statement(st_mysql_stmt* stmt);
     asio::awaitable<void> settle_kill();
     asio::awaitable<void> ready_for_command();

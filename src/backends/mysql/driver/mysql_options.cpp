@@ -24,10 +24,11 @@ MysqlOptions parse_options(const Url& url, const EngineOptions& options) {
         else if (key == "ssl_cert") out.ssl_cert = value, out.ssl = true;
         else if (key == "ssl_key") out.ssl_key = value, out.ssl = true;
         else if (key == "ssl_verify_server_cert") out.ssl_verify_server_cert = parse_bool_option(key, value);
+        else if (key == "bulk") out.bulk = parse_bool_option(key, value);
         else
             throw ArgumentError("unknown mysql option '" + key +
                                     "'; known: charset, unix_socket, init_command, read_timeout, write_timeout, "
-                                    "ssl, ssl_ca, ssl_cert, ssl_key, ssl_verify_server_cert",
+                                    "ssl, ssl_ca, ssl_cert, ssl_key, ssl_verify_server_cert, bulk",
                                 ErrorKind::invalid_argument);
     }
     // Connector/C takes the unix socket only for the host "localhost".

@@ -28,6 +28,9 @@ struct MysqlOptions {
     std::string ssl_ca, ssl_cert, ssl_key;
     bool ssl = false;
     bool ssl_verify_server_cert = false;
+    // MariaDB's bulk execution for execute_many where the server has it;
+    // off: multi-row INSERTs (what servers without it get).
+    bool bulk = true;
 };
 
 // Throws ArgumentError for unknown options and bad values, before any connect.
