@@ -91,6 +91,28 @@ TEST_F(MysqlOnly, BatchInsertOfOneHundredThousandRows) {
     });
 }
 
+TEST_F(MysqlOnly, LockWaitTimeoutIsRecognisable) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE lockme (id INTEGER PRIMARY KEY) ENGINE=InnoDB");
+            co_await c.execute("INSERT INTO lockme VALUES (1)");
+        });
+        auto holder = co_await engine.connect();
+        co_await holder.execute("SELECT id FROM lockme WHERE id = 1 FOR UPDATE");
+        auto waiter = co_await engine.connect();
+        waiter.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
+        co_await waiter.execute("SET SESSION innodb_lock_wait_timeout = 1");
+        bool timed_out = false;
+        try {
+            co_await waiter.execute("UPDATE lockme SET id = 2 WHERE id = 1");
+        } catch (const OperationalError& e) {
+            timed_out = e.kind() == ErrorKind::lock_timeout && e.native_code() == 1205;
+        }
+        EXPECT_TRUE(timed_out);
+        co_await holder.rollback();
+    });
+}
+
 // What a server without MariaDB's bulk execution gets: multi-row INSERTs.
 TEST_F(MysqlOnly, WithoutBulkExecutionInsertsGoAsMultiRowStatements) {
     with_engine({{"bulk", "false"}}, [](Engine& engine) -> asio::awaitable<void> {
@@ -140,6 +162,16 @@ TEST_F(MysqlOnly, NativeErrorCodesMapToTheirClasses) {
         EXPECT_EQ(co_await code_of("INSERT INTO child VALUES (1, 99)"), 1452);
         EXPECT_EQ(co_await code_of("SELEC 1"), 1064);
         EXPECT_EQ(co_await code_of("SELECT * FROM nowhere"), 1146);
+        co_await c.execute("CREATE TABLE small (v TINYINT, n INTEGER)");
+        co_await c.commit();
+        EXPECT_EQ(co_await code_of("INSERT INTO small (v) VALUES (1000)"), 1264);  // strict mode: out of range
+        EXPECT_EQ(co_await code_of("INSERT INTO small (n) VALUES ('abc')"), 1366);
+        try {
+            co_await c.execute("INSERT INTO small (v) VALUES (1000)");
+        } catch (const DataError& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::data_exception);
+        }
+        co_await c.rollback();
         try {
             co_await c.execute("INSERT INTO parent VALUES (1)");
         } catch (const IntegrityError& e) {
