@@ -15,6 +15,8 @@
 
 #include "asyncsql/engine/connection.hpp"
 #include "asyncsql/engine/events.hpp"
+#include "asyncsql/engine/retry_policy.hpp"
+#include "asyncsql/error.hpp"
 #include "asyncsql/pool/pool_status.hpp"
 #include "asyncsql/url/engine_options.hpp"
 #include "asyncsql/url/url.hpp"
@@ -40,6 +42,29 @@ public:
     boost::asio::awaitable<detail::awaited_t<F, Connection&>> transaction(F fn) {
         Connection connection = co_await connect();
         co_return co_await connection.transaction(std::move(fn));
+    }
+
+    // The same, retried under `policy` when the database fails the
+    // transaction to resolve a conflict (see retry_policy.hpp). `fn` runs
+    // once per attempt, each time on a fresh checkout, so it must not keep
+    // state of its own between attempts.
+    template <class F>
+    boost::asio::awaitable<detail::awaited_t<F, Connection&>> transaction(F fn, RetryPolicy policy) {
+        detail::Retrier retrier(std::move(policy));
+        for (;;) {
+            try {
+                if constexpr (std::is_void_v<detail::awaited_t<F, Connection&>>) {
+                    co_await transaction(fn);
+                    co_return;
+                } else {
+                    co_return co_await transaction(fn);
+                }
+            } catch (const Error& error) {
+                if (!retrier.retryable(error)) throw;
+                if (!retrier.may_retry()) retrier.give_up(error);
+            }
+            co_await retrier.back_off();
+        }
     }
 
     // Closes idle connections now and every other one when it is returned.

@@ -191,6 +191,98 @@ TEST_F(ErrorsSuite, DeadlockBetweenTwoTasksSurfacesAsDeadlock) {
     });
 }
 
+TEST_F(ErrorsSuite, RetryPolicyResolvesRepeatedDeadlocks) {
+    if (!backend_under_test().row_locks) GTEST_SKIP() << "one lock for the whole database: no deadlock";
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER)");
+            co_await c.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)");
+        });
+        auto ex = co_await asio::this_coro::executor;
+        constexpr int rounds = 3;
+        int committed = 0, finished = 0, attempts = 0;
+        const RetryPolicy policy{.max_attempts = 10, .initial_backoff = 20ms};
+        for (int round = 0; round < rounds; ++round) {
+            for (int task = 0; task < 2; ++task) {
+                asio::co_spawn(ex, [&, task]() -> asio::awaitable<void> {
+                    co_await engine.transaction(
+                        [&, task](Connection& c) -> asio::awaitable<void> {
+                            ++attempts;
+                            const int first = task == 0 ? 1 : 2, second = task == 0 ? 2 : 1;
+                            co_await c.execute("UPDATE accounts SET balance = balance - 1 WHERE id = :id",
+                                               {{"id", first}});
+                            asio::steady_timer pause(co_await asio::this_coro::executor, 100ms);
+                            co_await pause.async_wait(asio::use_awaitable);
+                            co_await c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = :id",
+                                               {{"id", second}});
+                        },
+                        policy);
+                    ++committed;
+                    ++finished;
+                }, [&](std::exception_ptr e) {
+                    if (e) ++finished;
+                });
+            }
+            asio::steady_timer wait(ex);
+            while (finished < 2 * (round + 1)) {
+                wait.expires_after(10ms);
+                co_await wait.async_wait(asio::use_awaitable);
+            }
+        }
+        EXPECT_EQ(committed, 2 * rounds) << "every transaction committed in the end";
+        EXPECT_GT(attempts, 2 * rounds) << "the deadlocks were retried";
+        auto c = co_await engine.connect();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT SUM(balance) FROM accounts"), 200);
+    });
+}
+
+TEST_F(ErrorsSuite, RetryPolicyRetriesOnlyConflictsAndSaysWhenItGivesUp) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        const RetryPolicy policy{.max_attempts = 3, .initial_backoff = 1ms};
+        int attempts = 0;
+        std::string message;
+        try {
+            co_await engine.transaction(
+                [&](Connection&) -> asio::awaitable<void> {
+                    ++attempts;
+                    throw OperationalError("simulated deadlock", ErrorKind::deadlock);
+                    co_return;
+                },
+                policy);
+        } catch (const OperationalError& e) {
+            message = e.message();
+        }
+        EXPECT_EQ(attempts, 3);
+        EXPECT_NE(message.find("gave up after 3 attempts"), std::string::npos) << message;
+
+        attempts = 0;
+        EXPECT_THROW(co_await engine.transaction(
+                         [&](Connection& c) -> asio::awaitable<void> {
+                             ++attempts;
+                             co_await c.execute("SELEC 1");
+                         },
+                         policy),
+                     ProgrammingError);
+        EXPECT_EQ(attempts, 1) << "a syntax error is not retried";
+
+        attempts = 0;
+        EXPECT_THROW(co_await engine.transaction(
+                         [&](Connection&) -> asio::awaitable<void> {
+                             ++attempts;
+                             throw CommitOutcomeUnknownError("simulated", ErrorKind::commit_outcome_unknown);
+                             co_return;
+                         },
+                         policy),
+                     CommitOutcomeUnknownError);
+        EXPECT_EQ(attempts, 1) << "a COMMIT of unknown outcome is never retried";
+
+        const int answer = co_await engine.transaction(
+            [](Connection& c) -> asio::awaitable<int> { co_return co_await c.scalar<int>("SELECT 42"); }, policy);
+        EXPECT_EQ(answer, 42);
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+    });
+}
+
 TEST_F(ErrorsSuite, WrongCredentialsOrUnknownOptionsFailClearly) {
     EXPECT_THROW(create_engine(backend_under_test().fresh_url() + "?pool_size=lots"), ArgumentError);
     EXPECT_THROW(create_engine(backend_under_test().fresh_url() + "?no_such_driver_option=1"), ArgumentError);
