@@ -179,6 +179,8 @@ const BackendUnderTest& backend_under_test() {
         .timestamp_type = "DATETIME(6)",
         .sleep_10s = "SELECT SLEEP(10)",
         .cancel_raises = false,
+        .connection_id_sql = "SELECT CONNECTION_ID()",
+        .kill_connection_sql = "KILL CONNECTION %ID%",
         .concat_function = true,
     };
     return backend;

@@ -18,11 +18,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
-}
-
 using MysqlOnly = EngineSuite;
 
 TEST_F(MysqlOnly, StatementTimeoutKillsTheQuery) {
@@ -35,32 +30,6 @@ TEST_F(MysqlOnly, StatementTimeoutKillsTheQuery) {
         EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
         co_await c.rollback();
         EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
-    });
-}
-
-TEST_F(MysqlOnly, KilledConnectionIsADisconnectAndThePoolRecovers) {
-    with_engine({{"pool_size", "2"}}, [](Engine& engine) -> asio::awaitable<void> {
-        std::int64_t victim_id = 0;
-        {
-            auto victim = co_await engine.connect();
-            victim_id = co_await victim.scalar<std::int64_t>("SELECT CONNECTION_ID()");
-            co_await victim.commit();
-            auto killer = co_await engine.connect();
-            const std::string kill = "KILL CONNECTION " + std::to_string(victim_id);
-            co_await killer.execute(kill);
-            co_await killer.commit();
-            co_await sleep_for(100ms);
-            bool lost = false;
-            try {
-                co_await victim.execute("SELECT 1");
-            } catch (const OperationalError& e) {
-                lost = e.is_disconnect();
-            }
-            EXPECT_TRUE(lost);
-        }
-        EXPECT_EQ(engine.pool_status().checked_out, 0u);
-        auto fresh = co_await engine.connect();
-        EXPECT_NE(co_await fresh.scalar<std::int64_t>("SELECT CONNECTION_ID()"), victim_id);
     });
 }
 

@@ -95,6 +95,8 @@ const BackendUnderTest& backend_under_test() {
         .has_last_insert_id = false,
         .text_allows_nul = false,
         .sleep_10s = "SELECT pg_sleep(10)",
+        .connection_id_sql = "SELECT pg_backend_pid()",
+        .kill_connection_sql = "SELECT pg_terminate_backend(%ID%)",
     };
     return backend;
 }

@@ -36,31 +36,6 @@ TEST_F(PostgresqlOnly, StatementTimeoutCancelsOnTheServer) {
     });
 }
 
-TEST_F(PostgresqlOnly, TerminatedBackendIsADisconnectAndThePoolRecovers) {
-    with_engine({{"pool_size", "2"}}, [](Engine& engine) -> asio::awaitable<void> {
-        std::int64_t victim_pid = 0;
-        {
-            auto victim = co_await engine.connect();
-            victim.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
-            victim_pid = co_await victim.scalar<std::int64_t>("SELECT pg_backend_pid()");
-            auto killer = co_await engine.connect();
-            killer.set_execution_options(ExecutionOptions{.isolation_level = "AUTOCOMMIT"});
-            EXPECT_TRUE(co_await killer.scalar<bool>("SELECT pg_terminate_backend(:pid)", {{"pid", victim_pid}}));
-            co_await sleep_for(100ms);
-            bool lost = false;
-            try {
-                co_await victim.execute("SELECT 1");
-            } catch (const OperationalError& e) {
-                lost = e.is_disconnect();
-            }
-            EXPECT_TRUE(lost);
-        }
-        EXPECT_EQ(engine.pool_status().checked_out, 0u);
-        auto fresh = co_await engine.connect();
-        EXPECT_NE(co_await fresh.scalar<std::int64_t>("SELECT pg_backend_pid()"), victim_pid);
-    });
-}
-
 TEST_F(PostgresqlOnly, PipelinedBatchOfTenThousandWithOneFailureReportsItAndStaysUsable) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();

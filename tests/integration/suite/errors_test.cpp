@@ -155,6 +155,36 @@ TEST_F(ErrorsSuite, CancelledStatementReturnsQuicklyAndTheNextResultIsCorrect) {
     });
 }
 
+// pg_terminate_backend / KILL CONNECTION from another connection.
+TEST_F(ErrorsSuite, KilledConnectionIsADisconnectAndThePoolRecovers) {
+    const BackendUnderTest& backend = backend_under_test();
+    if (backend.kill_connection_sql.empty()) GTEST_SKIP() << "no server to kill a connection on";
+    with_engine({{"pool_size", "2"}, {"isolation_level", "AUTOCOMMIT"}},
+                [&backend](Engine& engine) -> asio::awaitable<void> {
+        std::int64_t victim_id = 0;
+        {
+            auto victim = co_await engine.connect();
+            victim_id = co_await victim.scalar<std::int64_t>(backend.connection_id_sql);
+            auto killer = co_await engine.connect();
+            std::string kill = backend.kill_connection_sql;
+            kill.replace(kill.find("%ID%"), 4, std::to_string(victim_id));
+            co_await killer.execute(kill);
+            asio::steady_timer pause(co_await asio::this_coro::executor, 100ms);
+            co_await pause.async_wait(asio::use_awaitable);
+            bool lost = false;
+            try {
+                co_await victim.execute("SELECT 1");
+            } catch (const OperationalError& e) {
+                lost = e.is_disconnect();
+            }
+            EXPECT_TRUE(lost);
+        }
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+        auto fresh = co_await engine.connect();
+        EXPECT_NE(co_await fresh.scalar<std::int64_t>(backend.connection_id_sql), victim_id);
+    });
+}
+
 TEST_F(ErrorsSuite, DeadlockBetweenTwoTasksSurfacesAsDeadlock) {
     if (!backend_under_test().row_locks) GTEST_SKIP() << "one lock for the whole database: no deadlock";
     with_engine([](Engine& engine) -> asio::awaitable<void> {

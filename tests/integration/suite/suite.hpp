@@ -45,6 +45,10 @@ struct BackendUnderTest {
     // whether cancelling it raises (MySQL's SLEEP just returns early).
     std::string sleep_10s;
     bool cancel_raises = true;
+    // The server process of this connection, and the statement that kills
+    // one given its id ("" for SQLite, which has no server).
+    std::string connection_id_sql;
+    std::string kill_connection_sql;  // %ID% stands for the id
     // Row-level locks, so two transactions can deadlock (not SQLite's
     // database-wide lock).
     bool row_locks = true;
