@@ -62,7 +62,9 @@ boost::asio::awaitable<RowBatch> StreamResult::partition(std::size_t size) {
 
 boost::asio::awaitable<std::vector<Row>> StreamResult::all() {
     std::vector<Row> rows;
-    while (auto batch = co_await partition(state_ ? state_->batch_rows : 1)) {
+    for (;;) {
+        RowBatch batch = co_await partition(state_ ? state_->batch_rows : 1);
+        if (!batch) break;
         auto taken = std::move(batch).take();
         rows.insert(rows.end(), std::make_move_iterator(taken.begin()), std::make_move_iterator(taken.end()));
     }

@@ -213,7 +213,8 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
         if (my_turn || waiters_.empty()) {
             my_turn = false;
             if (Entry* entry = take_idle()) {
-                if (co_await ready_for_use(*entry)) co_return hand_out(*entry, std::move(label), asked_at);
+                const bool ready = co_await ready_for_use(*entry);
+                if (ready) co_return hand_out(*entry, std::move(label), asked_at);
                 continue;
             }
             if (entries_.size() + opening_ < capacity()) {
@@ -237,7 +238,8 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
                 make_available(entry);
                 throw OperationalError("checkout was cancelled", ErrorKind::cancelled);
             }
-            if (co_await ready_for_use(entry)) co_return hand_out(entry, std::move(label), asked_at);
+            const bool ready = co_await ready_for_use(entry);
+            if (ready) co_return hand_out(entry, std::move(label), asked_at);
             continue;
         }
         if (waiter.disposed) continue;

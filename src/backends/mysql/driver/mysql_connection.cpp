@@ -1,13 +1,10 @@
 #include "backends/mysql/driver/mysql_connection.hpp"
 
 #include <mysql.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cstring>
-#include <thread>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -146,7 +143,8 @@ public:
         rows->values.reserve(max_rows * columns_->size());
         if (done_) co_return rows;
         try {
-            if (!co_await reader_.fetch_into(*rows, max_rows)) finish();
+            const bool more = co_await reader_.fetch_into(*rows, max_rows);
+            if (!more) finish();
         } catch (...) {
             // Rows may still be on the wire (a value the client could not
             // decode): discarded before the next command.
@@ -186,12 +184,11 @@ bool is_address(const std::string& host) {
 }  // namespace
 
 MysqlConnection::MysqlConnection(asio::any_io_executor executor, MysqlOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)) {}
+    : executor_(std::move(executor)), options_(std::move(options)), socket_(executor_) {}
 
 MysqlConnection::~MysqlConnection() {
     for (auto& statement : statements_) mysql_stmt_close(statement->stmt);
-    if (socket_) socket_->release();
-    if (socket_fd_ >= 0) ::close(socket_fd_);
+    socket_.close();
     if (mysql_) mysql_close(mysql_);
 }
 
@@ -200,16 +197,6 @@ asio::awaitable<std::unique_ptr<MysqlConnection>> MysqlConnection::open(MysqlOpt
         new MysqlConnection(co_await asio::this_coro::executor, std::move(options)));
     co_await connection->connect();
     co_return connection;
-}
-
-void MysqlConnection::adopt_socket() {
-    if (socket_) return;
-    const int fd = static_cast<int>(mysql_get_socket(mysql_));
-    if (fd < 0) return;
-    socket_fd_ = ::dup(fd);
-    if (socket_fd_ < 0) throw OperationalError("mysql: cannot duplicate the connection's socket",
-                                               ErrorKind::connection_lost);
-    socket_.emplace(executor_, socket_fd_);
 }
 
 void MysqlConnection::throw_error(std::string_view sql) {
@@ -239,7 +226,7 @@ void MysqlConnection::throw_statement_error(MYSQL_STMT* stmt, std::string_view s
 // happened. A cancelled wait sends KILL QUERY and keeps waiting, so that the
 // connection is drained before the caller sees the interruption (1317).
 asio::awaitable<void> MysqlConnection::wait(int status) {
-    adopt_socket();
+    if (!socket_) socket_.follow(static_cast<int>(mysql_get_socket(mysql_)));
     if (!socket_) throw OperationalError("mysql: the connection has no socket", ErrorKind::connection_lost);
     for (;;) {
         const auto limit = status & MYSQL_WAIT_TIMEOUT
@@ -748,21 +735,12 @@ asio::awaitable<bool> MysqlConnection::execute_multirow(PreparedStatement& state
 }
 
 asio::awaitable<void> MysqlConnection::settle_kill() {
-    if (!kill_delivered_) co_return;
-    asio::steady_timer pause(executor_);
-    const auto give_up = std::chrono::steady_clock::now() + options_.connect_timeout;
-    while (!kill_delivered_->load()) {
-        if (std::chrono::steady_clock::now() > give_up) {
-            broken_ = true;
-            throw OperationalError("mysql: KILL QUERY did not complete in time", ErrorKind::connection_lost);
-        }
-        pause.expires_after(std::chrono::milliseconds(1));
-        boost::system::error_code ec;
-        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == asio::error::operation_aborted)
-            throw OperationalError("mysql: cancelled while a KILL QUERY was on its way", ErrorKind::cancelled);
+    // (Into a variable first: g++ 12 miscompiles a co_await inside `if (!...)`.)
+    const bool delivered = co_await kill_request_.settled(executor_, options_.connect_timeout);
+    if (!delivered) {
+        broken_ = true;
+        throw OperationalError("mysql: KILL QUERY did not complete in time", ErrorKind::connection_lost);
     }
-    kill_delivered_.reset();
 }
 
 // Before any command: the connection is open, a KILL QUERY sent for an
@@ -802,8 +780,11 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
                                                      : request.parameter_sets;
     std::int64_t affected = 0;
     std::optional<std::int64_t> last_id;
-    if (co_await execute_bulk(statement, request.parameter_sets, affected) ||
-        co_await execute_multirow(statement, request.parameter_sets, affected)) {
+    // (Each co_await in a statement of its own: g++ 12 miscompiles them
+    // inside conditions.)
+    bool batched = co_await execute_bulk(statement, request.parameter_sets, affected);
+    if (!batched) batched = co_await execute_multirow(statement, request.parameter_sets, affected);
+    if (batched) {
         outcome.rows_affected = affected;
         co_return outcome;
     }
@@ -826,7 +807,9 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
                 outcome.rows = std::make_shared<RowSet>();
                 outcome.rows->columns = statement.columns;
             }
-            while (co_await reader.fetch_into(*outcome.rows, 4096)) {
+            for (;;) {
+                const bool more = co_await reader.fetch_into(*outcome.rows, 4096);
+                if (!more) break;
             }
             mysql_stmt_free_result(stmt);
         } else {
@@ -868,14 +851,7 @@ asio::awaitable<void> MysqlConnection::close() noexcept {
     for (auto& statement : statements_) mysql_stmt_close(statement->stmt);
     statements_.clear();
     statement_index_.clear();
-    if (socket_) {
-        socket_->release();
-        socket_.reset();
-    }
-    if (socket_fd_ >= 0) {
-        ::close(socket_fd_);
-        socket_fd_ = -1;
-    }
+    socket_.close();
     if (mysql_) {
         mysql_close(mysql_);
         mysql_ = nullptr;
@@ -887,31 +863,24 @@ asio::awaitable<void> MysqlConnection::close() noexcept {
 // blocking API). The next command waits until it has been delivered.
 void MysqlConnection::cancel() noexcept {
     if (!mysql_ || thread_id_ == 0) return;
-    if (kill_delivered_ && !kill_delivered_->load()) return;  // one KILL on its way is enough
     kill_sent_ = true;  // the waits after it are bounded
-    auto delivered = std::make_shared<std::atomic<bool>>(false);
-    try {
-        std::thread([options = options_, host = connected_host_, id = thread_id_, delivered] {
-            if (MYSQL* killer = mysql_init(nullptr)) {
-                const unsigned timeout = 5;
-                mysql_options(killer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-                if (options.ssl)
-                    mysql_ssl_set(killer, options.ssl_key.empty() ? nullptr : options.ssl_key.c_str(),
-                                  options.ssl_cert.empty() ? nullptr : options.ssl_cert.c_str(),
-                                  options.ssl_ca.empty() ? nullptr : options.ssl_ca.c_str(), nullptr, nullptr);
-                if (mysql_real_connect(killer, host.c_str(), options.user.c_str(), options.password.c_str(),
-                                       nullptr, options.port,
-                                       options.unix_socket.empty() ? nullptr : options.unix_socket.c_str(), 0)) {
-                    const std::string kill = "KILL QUERY " + std::to_string(id);
-                    mysql_real_query(killer, kill.data(), kill.size());
-                }
-                mysql_close(killer);
-            }
-            delivered->store(true);
-        }).detach();
-        kill_delivered_ = std::move(delivered);
-    } catch (...) {
-    }
+    kill_request_.send([options = options_, host = connected_host_, id = thread_id_] {
+        MYSQL* killer = mysql_init(nullptr);
+        if (!killer) return;
+        const unsigned timeout = 5;
+        mysql_options(killer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+        if (options.ssl)
+            mysql_ssl_set(killer, options.ssl_key.empty() ? nullptr : options.ssl_key.c_str(),
+                          options.ssl_cert.empty() ? nullptr : options.ssl_cert.c_str(),
+                          options.ssl_ca.empty() ? nullptr : options.ssl_ca.c_str(), nullptr, nullptr);
+        if (mysql_real_connect(killer, host.c_str(), options.user.c_str(), options.password.c_str(), nullptr,
+                               options.port, options.unix_socket.empty() ? nullptr : options.unix_socket.c_str(),
+                               0)) {
+            const std::string kill = "KILL QUERY " + std::to_string(id);
+            mysql_real_query(killer, kill.data(), kill.size());
+        }
+        mysql_close(killer);
+    });
 }
 
 driver::TransactionState MysqlConnection::transaction_state() const noexcept {

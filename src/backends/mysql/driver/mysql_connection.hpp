@@ -15,7 +15,9 @@
 
 #include "asyncsql/error.hpp"
 #include "backends/mysql/driver/mysql_options.hpp"
+#include "driver/cancel_request.hpp"
 #include "driver/driver_connection.hpp"
+#include "driver/library_socket.hpp"
 
 struct st_mysql;
 struct st_mysql_stmt;
@@ -71,13 +73,11 @@ private:
     asio::awaitable<void> close_statement(st_mysql_stmt* stmt);
     asio::awaitable<void> settle_kill();
     asio::awaitable<void> ready_for_command();
-    void adopt_socket();
 
     asio::any_io_executor executor_;
     MysqlOptions options_;
     st_mysql* mysql_ = nullptr;
-    std::optional<asio::posix::stream_descriptor> socket_;
-    int socket_fd_ = -1;
+    driver::LibrarySocket socket_;
     unsigned long thread_id_ = 0;
     std::string connected_host_;
 
@@ -89,7 +89,7 @@ private:
     bool broken_ = false;
     bool cursor_open_ = false;
     bool kill_sent_ = false;
-    std::shared_ptr<std::atomic<bool>> kill_delivered_;
+    driver::CancelRequest kill_request_;
 };
 
 }  // namespace asyncsql::mysql

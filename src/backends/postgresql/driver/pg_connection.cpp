@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
-#include <thread>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -191,11 +190,13 @@ std::string unique_statement_prefix() {
 }  // namespace
 
 PgConnection::PgConnection(asio::any_io_executor executor, PgOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)), statement_prefix_(unique_statement_prefix()) {}
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      statement_prefix_(unique_statement_prefix()),
+      socket_(executor_) {}
 
 PgConnection::~PgConnection() {
-    if (socket_) socket_->release();
-    if (socket_fd_ >= 0) ::close(socket_fd_);
+    socket_.close();
     if (conn_) PQfinish(conn_);
 }
 
@@ -204,23 +205,6 @@ asio::awaitable<std::unique_ptr<PgConnection>> PgConnection::open(PgOptions opti
         new PgConnection(co_await asio::this_coro::executor, std::move(options)));
     co_await connection->connect();
     co_return connection;
-}
-
-// The descriptor Asio waits on is a duplicate, so that neither side closes
-// the other's; libpq may change sockets while it tries hosts.
-void PgConnection::adopt_socket() {
-    const int fd = PQsocket(conn_);
-    if (socket_ && fd >= 0 && fd == current_libpq_fd_) return;
-    if (socket_) {
-        socket_->close();
-        socket_.reset();
-        socket_fd_ = -1;
-    }
-    if (fd < 0) return;
-    socket_fd_ = ::dup(fd);
-    if (socket_fd_ < 0) throw_connection_error("cannot duplicate the connection's socket");
-    socket_.emplace(executor_, socket_fd_);
-    current_libpq_fd_ = fd;
 }
 
 namespace {
@@ -353,7 +337,7 @@ asio::awaitable<void> PgConnection::connect() {
         const PostgresPollingStatusType poll = PQconnectPoll(conn_);
         if (poll == PGRES_POLLING_OK) break;
         if (poll == PGRES_POLLING_FAILED) throw_connection_error("connection failed");
-        adopt_socket();
+        socket_.follow(PQsocket(conn_));  // libpq may move to another socket per host
         if (!socket_) throw_connection_error("connection has no socket");
         boost::system::error_code ec;
         co_await socket_->async_wait(poll == PGRES_POLLING_READING ? asio::posix::stream_descriptor::wait_read
@@ -363,7 +347,7 @@ asio::awaitable<void> PgConnection::connect() {
         if (ec == asio::error::operation_aborted)
             throw OperationalError("postgresql: connect was cancelled", ErrorKind::cancelled);
     }
-    adopt_socket();
+    socket_.follow(PQsocket(conn_));
     if (PQsetnonblocking(conn_, 1) != 0) throw_connection_error("cannot switch to non-blocking mode");
     // libpq would print NOTICE and WARNING messages to stderr.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
@@ -996,14 +980,7 @@ asio::awaitable<void> PgConnection::ping() {
 
 asio::awaitable<void> PgConnection::close() noexcept {
     broken_ = true;
-    if (socket_) {
-        socket_->release();
-        socket_.reset();
-    }
-    if (socket_fd_ >= 0) {
-        ::close(socket_fd_);
-        socket_fd_ = -1;
-    }
+    socket_.close();
     if (conn_) {
         PQfinish(conn_);
         conn_ = nullptr;
@@ -1011,41 +988,26 @@ asio::awaitable<void> PgConnection::close() noexcept {
     co_return;
 }
 
-// PQcancel connects to the server and waits for it: a helper thread does
-// it. The next command waits until the request has been delivered, so that
-// a late cancel cannot hit a statement it was not meant for (the server
-// forgets a cancel that arrives while it is idle).
+// PQcancel connects to the server and waits for it: a helper thread does it
+// (see CancelRequest; the server forgets a cancel that arrives while idle).
 void PgConnection::cancel() noexcept {
     if (!conn_) return;
     PGcancel* handle = PQgetCancel(conn_);
     if (!handle) return;
-    auto delivered = std::make_shared<std::atomic<bool>>(false);
-    try {
-        std::thread([handle, delivered] {
-            char error[256];
-            PQcancel(handle, error, sizeof error);
-            PQfreeCancel(handle);
-            delivered->store(true);
-        }).detach();
-        cancel_delivered_ = std::move(delivered);
-    } catch (...) {
-        PQfreeCancel(handle);
-    }
+    std::shared_ptr<PGcancel> owned(handle, PQfreeCancel);
+    cancel_request_.send([owned] {
+        char error[256];
+        PQcancel(owned.get(), error, sizeof error);
+    });
 }
 
 asio::awaitable<void> PgConnection::settle_cancel() {
-    if (!cancel_delivered_) co_return;
-    asio::steady_timer pause(executor_);
-    const auto give_up = std::chrono::steady_clock::now() + options_.connect_timeout;
-    while (!cancel_delivered_->load()) {
-        if (std::chrono::steady_clock::now() > give_up) {
-            broken_ = true;
-            throw_connection_error("the server did not take a cancel request in time");
-        }
-        pause.expires_after(std::chrono::milliseconds(1));
-        co_await pause.async_wait(asio::use_awaitable);
+    // (Into a variable first: g++ 12 miscompiles a co_await inside `if (!...)`.)
+    const bool delivered = co_await cancel_request_.settled(executor_, options_.connect_timeout);
+    if (!delivered) {
+        broken_ = true;
+        throw_connection_error("the server did not take a cancel request in time");
     }
-    cancel_delivered_.reset();
 }
 
 asio::awaitable<ServerNotification> PgConnection::next_notification() {

@@ -20,7 +20,9 @@
 #include "asyncsql/error.hpp"
 #include "backends/postgresql/driver/pg_options.hpp"
 #include "backends/postgresql/driver/pg_types.hpp"
+#include "driver/cancel_request.hpp"
 #include "driver/driver_connection.hpp"
+#include "driver/library_socket.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -112,7 +114,6 @@ private:
     asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
     asio::awaitable<void> start_copy(std::span<const std::string> prelude, std::string_view copy_sql, int expected);
     asio::awaitable<std::int64_t> finish_copy(std::string_view copy_sql);
-    void adopt_socket();
 
     // The prepared statement for `sql`, preparing and describing it on a
     // miss; null when the statement cache is off.
@@ -135,9 +136,7 @@ private:
     PgOptions options_;
     std::string statement_prefix_;
     pg_conn* conn_ = nullptr;
-    std::optional<asio::posix::stream_descriptor> socket_;
-    int socket_fd_ = -1;       // our duplicate of libpq's socket
-    int current_libpq_fd_ = -1;
+    driver::LibrarySocket socket_;
 
     // Prepared statements by SQL text, most recently used first.
     std::list<PreparedStatement> statements_;
@@ -149,8 +148,7 @@ private:
     bool needs_drain_ = false;
     bool cursor_open_ = false;
     bool cancel_sent_ = false;
-    // Set while a cancel request is on its way; true once delivered.
-    std::shared_ptr<std::atomic<bool>> cancel_delivered_;
+    driver::CancelRequest cancel_request_;
 };
 
 }  // namespace asyncsql::postgresql
