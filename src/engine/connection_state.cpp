@@ -211,9 +211,10 @@ void ConnectionState::on_sent() noexcept {
 }
 
 // After a failed call, believe the driver about the transaction.
-void ConnectionState::after_failure() noexcept {
+void ConnectionState::after_failure(bool disconnected) noexcept {
     pending.clear();
     driver::Connection& d = *lease;
+    if (disconnected) lease.report_disconnect();
     if (!d.usable()) {
         lease.invalidate();
         frames.clear();
@@ -281,10 +282,10 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
     }
     if (watchdog) watchdog->disarm();
     if (failure) {
-        after_failure();
         try {
             std::rethrow_exception(failure);
         } catch (const Error& error) {
+            after_failure(error.is_disconnect());
             if (watchdog && watchdog->fired && error.kind() == ErrorKind::cancelled) {
                 ErrorInfo info = error.info();
                 info.kind = ErrorKind::statement_timeout;
@@ -293,6 +294,7 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
                 failure = std::make_exception_ptr(TimeoutError(std::move(info)));
             }
         } catch (...) {
+            after_failure(false);
         }
         try {
             std::rethrow_exception(failure);

@@ -85,7 +85,7 @@ private:
     auto observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op) -> decltype(op());
     std::string echo_line(std::string_view sql, std::span<const std::vector<Value>> sets) const;
     void on_sent() noexcept;
-    void after_failure() noexcept;
+    void after_failure(bool disconnected) noexcept;
     void drop_unsent_from(std::size_t index) noexcept;
 };
 

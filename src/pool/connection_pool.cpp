@@ -21,6 +21,7 @@ struct PooledConnection::Entry {
     std::uint64_t id = 0;
     State state = State::idle;
     Clock::time_point opened_at;
+    Clock::time_point known_alive_at;  // opened, or last passed a ping
     Clock::time_point checked_out_at;
     std::string label;
     bool invalidated = false;
@@ -58,6 +59,13 @@ std::uint64_t PooledConnection::id() const noexcept { return entry_ ? entry_->id
 
 void PooledConnection::invalidate() noexcept {
     if (entry_) entry_->invalidated = true;
+}
+
+void PooledConnection::report_disconnect() noexcept {
+    if (!entry_) return;
+    entry_->invalidated = true;
+    ++pool_->counters_.disconnects;
+    pool_->last_disconnect_ = Clock::now();
 }
 
 void PooledConnection::release() noexcept {
@@ -140,16 +148,22 @@ ConnectionPool::Entry* ConnectionPool::take_idle() noexcept {
     return entry;
 }
 
-// Recycles an old connection and pre-pings when asked; false means the entry
-// was discarded and the caller should look again.
+bool ConnectionPool::may_be_stale(const Entry& entry) const noexcept {
+    return last_disconnect_ && entry.known_alive_at < *last_disconnect_;
+}
+
+// Recycles an old connection and pings one that may be broken (always with
+// pool_pre_ping, else when it predates the last disconnect seen); false
+// means the entry was discarded and the caller should look again.
 asio::awaitable<bool> ConnectionPool::ready_for_use(Entry& entry) {
     if (config_.recycle && Clock::now() - entry.opened_at > *config_.recycle) {
         log("recycling connection #" + std::to_string(entry.id));
         discard(entry);
         co_return false;
     }
-    if (config_.pre_ping) {
+    if (config_.pre_ping || may_be_stale(entry)) {
         bool alive = true;
+        ++counters_.pings;
         try {
             co_await entry.connection->ping();
         } catch (const std::exception& e) {
@@ -157,9 +171,12 @@ asio::awaitable<bool> ConnectionPool::ready_for_use(Entry& entry) {
             alive = false;
         }
         if (!alive) {
+            ++counters_.ping_failures;
+            last_disconnect_ = Clock::now();
             discard(entry);
             co_return false;
         }
+        entry.known_alive_at = Clock::now();
     }
     co_return true;
 }
@@ -180,6 +197,7 @@ asio::awaitable<ConnectionPool::Entry*> ConnectionPool::open_new() {
     entry->id = next_id_++;
     entry->state = Entry::State::checked_out;
     entry->opened_at = Clock::now();
+    entry->known_alive_at = entry->opened_at;
     Entry* raw = entry.get();
     entries_.emplace(raw, std::move(entry));
     ++counters_.connects;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -64,6 +65,9 @@ public:
 
     // The connection will be closed instead of reused.
     void invalidate() noexcept;
+    // The connection was found broken: it is invalidated, and every idle
+    // connection opened before now is pinged before its next use.
+    void report_disconnect() noexcept;
     // Returns the connection now (the destructor's job, done early).
     void release() noexcept;
 
@@ -110,6 +114,7 @@ private:
     void make_available(Entry& entry) noexcept;
     void discard(Entry& entry) noexcept;
     void wake_first_waiter() noexcept;
+    bool may_be_stale(const Entry& entry) const noexcept;
     asio::awaitable<void> reset_then_reuse(Entry& entry);
     [[noreturn]] void throw_timeout(Clock::duration waited);
     void log(const std::string& message) const;
@@ -126,6 +131,9 @@ private:
     std::size_t closing_ = 0;
     std::uint64_t next_id_ = 1;
     bool disposed_ = false;
+    // When a connection last turned out broken: a server restart or a
+    // network cut usually breaks its siblings too.
+    std::optional<Clock::time_point> last_disconnect_;
     PoolStatus counters_;
 };
 

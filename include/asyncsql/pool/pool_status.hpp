@@ -32,6 +32,9 @@ struct PoolStatus {
     std::uint64_t connects = 0;
     std::uint64_t discards = 0;  // closed because broken, invalidated, recycled or surplus
     std::uint64_t timeouts = 0;
+    std::uint64_t disconnects = 0;    // connections found broken while in use
+    std::uint64_t pings = 0;          // pre-pings at checkout
+    std::uint64_t ping_failures = 0;  // pre-pings that found a broken connection
     std::chrono::steady_clock::duration checkout_wait_total{};
     std::chrono::steady_clock::duration checkout_wait_max{};
 
