@@ -5,6 +5,7 @@
 #include "asyncsql/engine/engine.hpp"
 #include "asyncsql/engine/events.hpp"
 #include "asyncsql/engine/execution_options.hpp"
+#include "asyncsql/engine/metrics.hpp"
 #include "asyncsql/engine/retry_policy.hpp"
 #include "asyncsql/engine/transaction.hpp"
 #include "asyncsql/error.hpp"

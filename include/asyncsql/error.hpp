@@ -25,6 +25,7 @@ enum class ErrorKind {
     undefined_object,       // unknown table or column
     data_exception,         // bad value for the target type
     statement_timeout,
+    deadline_exceeded,      // an operation run under with_deadline() ran out of time
     cancelled,              // the caller cancelled the operation
     pool_timeout,           // no connection became free in time
     commit_outcome_unknown, // the connection failed during COMMIT
@@ -94,7 +95,8 @@ ASYNCSQL_DEFINE_ERROR(ProgrammingError, DatabaseError);
 ASYNCSQL_DEFINE_ERROR(DataError, DatabaseError);
 ASYNCSQL_DEFINE_ERROR(NotSupportedError, DatabaseError);
 ASYNCSQL_DEFINE_ERROR(InternalError, DatabaseError);
-// A deadline passed: pool checkout, connect or statement timeout.
+// A time limit passed: pool checkout, connect, statement timeout or a
+// deadline set with with_deadline().
 ASYNCSQL_DEFINE_ERROR(TimeoutError, Error);
 // A COMMIT was sent but the connection failed before its answer arrived: the
 // transaction may or may not have been committed, so it is never retried.
@@ -112,5 +114,9 @@ ASYNCSQL_DEFINE_ERROR(ArgumentError, Error);
 // Throws the class that matches `info.kind` (IntegrityError for constraint
 // kinds, OperationalError for transient ones, ...), or `DatabaseError`.
 [[noreturn]] void throw_database_error(ErrorInfo info);
+
+// The name of the most derived class above ("IntegrityError",
+// "CommitOutcomeUnknownError", ...), for logs and metrics.
+std::string_view error_class_name(const Error& error) noexcept;
 
 }  // namespace asyncsql

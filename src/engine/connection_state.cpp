@@ -43,15 +43,28 @@ struct Watchdog {
     }
 };
 
+// Runs user code that must not disturb the statement around it.
+template <class F>
+void guarded(F&& f) noexcept {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        log_line(std::string("[asyncsql] event listener failed: ") + e.what());
+    } catch (...) {
+        log_line("[asyncsql] event listener failed");
+    }
+}
+
 template <class Listener, class Event>
 void notify(const std::vector<Listener>& listeners, const Event& event) {
-    for (const auto& listener : listeners) {
-        try {
-            listener(event);
-        } catch (const std::exception& e) {
-            log_line(std::string("[asyncsql] event listener failed: ") + e.what());
-        }
-    }
+    for (const auto& listener : listeners) guarded([&] { listener(event); });
+}
+
+std::unique_ptr<StatementSpan> open_span(const std::function<std::unique_ptr<StatementSpan>(const StatementEvent&)>& tracer,
+                                         const StatementEvent& event) noexcept {
+    std::unique_ptr<StatementSpan> span;
+    guarded([&] { span = tracer(event); });
+    return span;
 }
 
 std::string milliseconds(Clock::duration d) {
@@ -68,6 +81,7 @@ ConnectionState::ConnectionState(std::shared_ptr<EngineState> e, pool::PooledCon
 ConnectionState::~ConnectionState() { release(); }
 
 void ConnectionState::release() noexcept {
+    if (!closed && !frames.empty()) engine->metrics.rolled_back();  // the pool rolls it back
     closed = true;
     if (open_stream) open_stream->finish();
     lease.release();
@@ -142,6 +156,7 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
     const auto i = static_cast<std::size_t>(found);
     if (!frames[i].sent) {
         drop_unsent_from(i);
+        if (i == 0) count_transaction_end(commit);
         co_return;
     }
     drop_unsent_from(i + 1);
@@ -160,6 +175,7 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
     } else {
         co_await execute(sql, {}, false, true);
     }
+    if (i == 0) count_transaction_end(commit);
     frames.resize(std::min(frames.size(), i));
 }
 
@@ -167,13 +183,17 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
 // committed: say so with its own error, which retry policies never retry.
 asio::awaitable<void> ConnectionState::commit_transaction(const std::string& sql) {
     std::exception_ptr lost;
+    committing = true;
     try {
         co_await execute(sql, {}, false, true);
+        committing = false;
         co_return;
     } catch (const Error& e) {
+        committing = false;
         if (e.kind() != ErrorKind::connection_lost) throw;
         lost = std::current_exception();
     }
+    engine->metrics.outcome_unknown();
     try {
         std::rethrow_exception(lost);
     } catch (const Error& e) {
@@ -192,11 +212,13 @@ void ConnectionState::abandon_frame(std::uint64_t serial) noexcept {
     const auto i = static_cast<std::size_t>(found);
     if (!frames[i].sent) {
         drop_unsent_from(i);
+        if (i == 0) count_transaction_end(false);
         return;
     }
     drop_unsent_from(i + 1);
     const auto& d = *engine->dialect;
     if (i == 0) {
+        count_transaction_end(false);
         pending.push_back(d.rollback());
     } else {
         pending.push_back(d.rollback_to_savepoint(frames[i].savepoint));
@@ -210,27 +232,29 @@ void ConnectionState::on_sent() noexcept {
     for (auto& frame : frames) frame.sent = true;
 }
 
+void ConnectionState::count_transaction_end(bool committed) noexcept {
+    if (committed)
+        engine->metrics.committed();
+    else
+        engine->metrics.rolled_back();
+}
+
 // After a failed call, believe the driver about the transaction.
 void ConnectionState::after_failure(bool disconnected) noexcept {
     pending.clear();
     driver::Connection& d = *lease;
     if (disconnected) lease.report_disconnect();
-    if (!d.usable()) {
+    bool transaction_gone = true;
+    if (!d.usable() || d.transaction_state() == driver::TransactionState::unknown) {
         lease.invalidate();
-        frames.clear();
-        return;
-    }
-    switch (d.transaction_state()) {
-    case driver::TransactionState::idle: frames.clear(); break;
-    case driver::TransactionState::active:
-    case driver::TransactionState::failed:
+    } else if (d.transaction_state() != driver::TransactionState::idle) {
+        transaction_gone = false;
         for (auto& frame : frames) frame.sent = true;
-        break;
-    case driver::TransactionState::unknown:
-        lease.invalidate();
-        frames.clear();
-        break;
     }
+    if (!transaction_gone) return;
+    // A COMMIT that failed this way is counted by commit_transaction.
+    if (!frames.empty() && !committing) count_transaction_end(false);
+    frames.clear();
 }
 
 // "[asyncsql #3] SELECT ... [2 values]", values shown only with echo_parameters.
@@ -268,6 +292,8 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
         notify(e.events.before_execute, event);
         if (e.options.echo) e.echo(echo_line(sql, sets));
     }
+    std::unique_ptr<StatementSpan> span;
+    if (announce && e.events.tracer) span = open_span(e.events.tracer, event);
     const auto started = Clock::now();
     const auto limit = options.timeout ? options.timeout : e.options.statement_timeout;
     std::shared_ptr<Watchdog> watchdog;
@@ -299,19 +325,26 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
         try {
             std::rethrow_exception(failure);
         } catch (const Error& error) {
-            notify(e.events.handle_error, ErrorEvent{.statement = event, .error = error});
+            e.metrics.error(error);
+            const ErrorEvent error_event{.statement = event, .error = error};
+            if (span) guarded([&] { span->failed(error_event); });
+            notify(e.events.handle_error, error_event);
             if (e.options.echo)
                 e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] failed: " + error.message());
         } catch (...) {
         }
         std::rethrow_exception(failure);
     }
-    if (announce && (e.options.echo || !e.events.after_execute.empty())) {
-        StatementDoneEvent done{.statement = event, .elapsed = Clock::now() - started};
+    if (!announce) co_return std::move(*result);
+    const auto elapsed = Clock::now() - started;
+    e.metrics.statement(elapsed);
+    if (span || e.options.echo || !e.events.after_execute.empty()) {
+        StatementDoneEvent done{.statement = event, .elapsed = elapsed};
         if constexpr (std::is_same_v<T, driver::ExecuteOutcome>) {
             done.rowcount = result->rows_affected;
             done.rows = result->rows ? result->rows->row_count() : 0;
         }
+        if (span) guarded([&] { span->succeeded(done); });
         notify(e.events.after_execute, done);
         if (e.options.echo)
             e.echo("[asyncsql #" + std::to_string(event.connection_id) + "] done in " +

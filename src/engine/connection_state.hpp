@@ -45,6 +45,7 @@ struct ConnectionState {
     std::uint64_t next_serial = 1;
     StreamState* open_stream = nullptr;
     bool closed = false;
+    bool committing = false;  // a COMMIT is on its way
 
     ConnectionState(std::shared_ptr<EngineState> engine, pool::PooledConnection lease);
     ~ConnectionState();
@@ -86,6 +87,7 @@ private:
     std::string echo_line(std::string_view sql, std::span<const std::vector<Value>> sets) const;
     void on_sent() noexcept;
     void after_failure(bool disconnected) noexcept;
+    void count_transaction_end(bool committed) noexcept;
     void drop_unsent_from(std::size_t index) noexcept;
 };
 

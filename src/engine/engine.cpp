@@ -28,8 +28,12 @@ pool::ConnectionPool& EngineState::pool_on(const boost::asio::any_io_executor& e
         };
     };
     hooks.on_connect = relay(&Events::connect);
-    hooks.on_checkout = relay(&Events::checkout);
+    hooks.on_checkout = [this, relayed = relay(&Events::checkout)](std::uint64_t id, auto waited) noexcept {
+        metrics.checkout(waited);
+        relayed(id);
+    };
     hooks.on_checkin = relay(&Events::checkin);
+    hooks.on_error = [this](const Error& error) noexcept { metrics.error(error); };
     if (options.echo_pool) hooks.log = [](std::string_view line) { log_line("[asyncsql pool] " + std::string(line)); };
     // The pool never outlives the engine state that made it while it can
     // still connect: only Engine::connect (which holds the state) acquires.
@@ -107,6 +111,12 @@ PoolStatus Engine::pool_status() const {
     PoolStatus empty;
     empty.kind = "(no pool yet)";
     return empty;
+}
+
+EngineMetrics Engine::metrics() const { return engine_state(state_).metrics.snapshot(pool_status()); }
+
+void Engine::count_retry() const noexcept {
+    if (state_) state_->metrics.retried();
 }
 
 Events& Engine::events() { return engine_state(state_).events; }

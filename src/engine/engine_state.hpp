@@ -12,6 +12,7 @@
 #include "asyncsql/url/engine_options.hpp"
 #include "asyncsql/url/url.hpp"
 #include "backends/backend.hpp"
+#include "engine/metrics_recorder.hpp"
 #include "pool/connection_pool.hpp"
 
 namespace asyncsql::detail {
@@ -23,6 +24,7 @@ struct EngineState : std::enable_shared_from_this<EngineState> {
     std::unique_ptr<dialect::Dialect> dialect;
     CompiledSqlCache sql_cache{256};
     Events events;
+    MetricsRecorder metrics;
     pool::PoolConfig pool_config;
     std::shared_ptr<pool::ConnectionPool> pool;  // made on first connect, on its executor
 

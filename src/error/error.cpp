@@ -19,6 +19,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::undefined_object: return "undefined_object";
     case ErrorKind::data_exception: return "data_exception";
     case ErrorKind::statement_timeout: return "statement_timeout";
+    case ErrorKind::deadline_exceeded: return "deadline_exceeded";
     case ErrorKind::cancelled: return "cancelled";
     case ErrorKind::pool_timeout: return "pool_timeout";
     case ErrorKind::commit_outcome_unknown: return "commit_outcome_unknown";
@@ -83,6 +84,25 @@ void throw_database_error(ErrorInfo info) {
     default:
         throw DatabaseError(std::move(info));
     }
+}
+
+std::string_view error_class_name(const Error& error) noexcept {
+    // Most derived first: each class is tested before the classes it extends.
+    if (dynamic_cast<const CommitOutcomeUnknownError*>(&error)) return "CommitOutcomeUnknownError";
+    if (dynamic_cast<const OperationalError*>(&error)) return "OperationalError";
+    if (dynamic_cast<const IntegrityError*>(&error)) return "IntegrityError";
+    if (dynamic_cast<const ProgrammingError*>(&error)) return "ProgrammingError";
+    if (dynamic_cast<const DataError*>(&error)) return "DataError";
+    if (dynamic_cast<const NotSupportedError*>(&error)) return "NotSupportedError";
+    if (dynamic_cast<const InternalError*>(&error)) return "InternalError";
+    if (dynamic_cast<const DatabaseError*>(&error)) return "DatabaseError";
+    if (dynamic_cast<const NoResultFound*>(&error)) return "NoResultFound";
+    if (dynamic_cast<const MultipleResultsFound*>(&error)) return "MultipleResultsFound";
+    if (dynamic_cast<const ResourceClosedError*>(&error)) return "ResourceClosedError";
+    if (dynamic_cast<const InterfaceError*>(&error)) return "InterfaceError";
+    if (dynamic_cast<const TimeoutError*>(&error)) return "TimeoutError";
+    if (dynamic_cast<const ArgumentError*>(&error)) return "ArgumentError";
+    return "Error";
 }
 
 }  // namespace asyncsql

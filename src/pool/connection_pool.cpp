@@ -186,6 +186,11 @@ asio::awaitable<ConnectionPool::Entry*> ConnectionPool::open_new() {
     std::unique_ptr<driver::Connection> connection;
     try {
         connection = co_await connector_();
+    } catch (const Error& error) {
+        --opening_;
+        if (hooks_.on_error) hooks_.on_error(error);
+        wake_first_waiter();
+        throw;
     } catch (...) {
         --opening_;
         wake_first_waiter();
@@ -217,7 +222,7 @@ PooledConnection ConnectionPool::hand_out(Entry& entry, std::string label, Clock
     if (hooks_.log)
         log("checkout of connection #" + std::to_string(entry.id) +
             (entry.label.empty() ? std::string() : " by '" + entry.label + "'"));
-    if (hooks_.on_checkout) hooks_.on_checkout(entry.id);
+    if (hooks_.on_checkout) hooks_.on_checkout(entry.id, now - asked_at);
     return PooledConnection(shared_from_this(), &entry);
 }
 
@@ -286,7 +291,9 @@ void ConnectionPool::throw_timeout(Clock::duration waited) {
                    seconds(holder.held_for);
     message += "\nRaise pool_size/max_overflow, shorten what holds connections, or give checkouts a "
                "label to see who holds them.";
-    throw TimeoutError(ErrorInfo{.message = std::move(message), .kind = ErrorKind::pool_timeout});
+    TimeoutError error(ErrorInfo{.message = std::move(message), .kind = ErrorKind::pool_timeout});
+    if (hooks_.on_error) hooks_.on_error(error);
+    throw error;
 }
 
 void ConnectionPool::release(Entry& entry) noexcept {

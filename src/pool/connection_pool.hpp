@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "asyncsql/error.hpp"
 #include "asyncsql/pool/pool_status.hpp"
 #include "backends/backend.hpp"
 #include "driver/driver_connection.hpp"
@@ -41,8 +42,10 @@ struct PoolConfig {
 // catch what its listeners throw).
 struct PoolHooks {
     std::function<void(std::uint64_t id)> on_connect;
-    std::function<void(std::uint64_t id)> on_checkout;
+    std::function<void(std::uint64_t id, Clock::duration waited)> on_checkout;
     std::function<void(std::uint64_t id)> on_checkin;
+    // A connect failed or a checkout timed out, just before it is thrown.
+    std::function<void(const Error& error)> on_error;
     std::function<void(std::string_view message)> log;  // set when echo_pool
 };
 

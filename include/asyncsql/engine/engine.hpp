@@ -15,6 +15,7 @@
 
 #include "asyncsql/engine/connection.hpp"
 #include "asyncsql/engine/events.hpp"
+#include "asyncsql/engine/metrics.hpp"
 #include "asyncsql/engine/retry_policy.hpp"
 #include "asyncsql/error.hpp"
 #include "asyncsql/pool/pool_status.hpp"
@@ -63,6 +64,7 @@ public:
                 if (!retrier.retryable(error)) throw;
                 if (!retrier.may_retry()) retrier.give_up(error);
             }
+            count_retry();
             co_await retrier.back_off();
         }
     }
@@ -71,6 +73,9 @@ public:
     boost::asio::awaitable<void> dispose();
 
     PoolStatus pool_status() const;
+    // Counters, gauges and histograms since the engine was created (see
+    // metrics.hpp); to_prometheus(engine.metrics()) for a scrape endpoint.
+    EngineMetrics metrics() const;
     Events& events();
     const Url& url() const;
     const EngineOptions& options() const;
@@ -79,6 +84,8 @@ public:
     explicit operator bool() const noexcept { return state_ != nullptr; }
 
 private:
+    void count_retry() const noexcept;
+
     std::shared_ptr<detail::EngineState> state_;
 };
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,17 @@ struct ErrorEvent {
     const Error& error;
 };
 
+// A tracing span around one statement (an OpenTelemetry span, say): made by
+// Events::tracer just before the statement is sent, then told exactly once
+// how it ended, on the engine's executor. What it throws is logged and
+// otherwise ignored.
+class StatementSpan {
+public:
+    virtual ~StatementSpan() = default;
+    virtual void succeeded(const StatementDoneEvent& done) = 0;
+    virtual void failed(const ErrorEvent& failure) = 0;
+};
+
 struct Events {
     std::vector<std::function<void(std::uint64_t connection_id)>> connect;
     std::vector<std::function<void(std::uint64_t connection_id)>> checkout;
@@ -39,6 +51,8 @@ struct Events {
     std::vector<std::function<void(const StatementEvent&)>> before_execute;
     std::vector<std::function<void(const StatementDoneEvent&)>> after_execute;
     std::vector<std::function<void(const ErrorEvent&)>> handle_error;
+    // Opens a span per statement; may return null to skip one.
+    std::function<std::unique_ptr<StatementSpan>(const StatementEvent&)> tracer;
 };
 
 }  // namespace asyncsql

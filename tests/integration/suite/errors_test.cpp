@@ -261,6 +261,7 @@ TEST_F(ErrorsSuite, RetryPolicyResolvesRepeatedDeadlocks) {
         }
         EXPECT_EQ(committed, 2 * rounds) << "every transaction committed in the end";
         EXPECT_GT(attempts, 2 * rounds) << "the deadlocks were retried";
+        EXPECT_EQ(engine.metrics().transactions_retried, static_cast<std::uint64_t>(attempts - 2 * rounds));
         auto c = co_await engine.connect();
         EXPECT_EQ(co_await c.scalar<int>("SELECT SUM(balance) FROM accounts"), 200);
     });

@@ -65,5 +65,113 @@ TEST_F(ReliabilitySuite, AfterADisconnectOlderIdleConnectionsArePingedBeforeReus
     });
 }
 
+// What a dashboard reads: statements, transaction outcomes, errors by class
+// and code, and the histograms, after a known sequence of work.
+TEST_F(ReliabilitySuite, MetricsCountStatementsTransactionsAndErrors) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20))");
+            co_await c.execute("INSERT INTO items VALUES (1, 'a')");
+        });
+        {
+            auto c = co_await engine.connect();
+            co_await c.execute("INSERT INTO items VALUES (2, 'b')");
+            co_await c.rollback();
+            bool duplicate = false;
+            try {
+                co_await c.execute("INSERT INTO items VALUES (1, 'again')");
+            } catch (const IntegrityError&) {
+                duplicate = true;
+            }
+            CO_ASSERT_TRUE(duplicate);
+            co_await c.rollback();
+        }
+        const EngineMetrics m = engine.metrics();
+        // CREATE, INSERT, COMMIT; INSERT, ROLLBACK; INSERT (failed), ROLLBACK.
+        EXPECT_EQ(m.statements, 6u);
+        EXPECT_EQ(m.statement_latency.count, m.statements);
+        EXPECT_EQ(m.transactions_committed, 1u);
+        EXPECT_EQ(m.transactions_rolled_back, 2u);
+        EXPECT_EQ(m.transactions_outcome_unknown, 0u);
+        CO_ASSERT_EQ(m.errors.size(), 1u);
+        EXPECT_EQ(m.errors[0].error_class, "IntegrityError");
+        EXPECT_EQ(m.errors[0].kind, ErrorKind::unique_violation);
+        EXPECT_FALSE(m.errors[0].code.empty()) << "the SQLSTATE or native code";
+        EXPECT_EQ(m.errors[0].count, 1u);
+        EXPECT_EQ(m.pool.checkouts, 2u);
+        EXPECT_EQ(m.checkout_wait.count, 2u);
+        EXPECT_EQ(m.pool.checked_out, 0u);
+
+        const std::string text = to_prometheus(m, "main");
+        EXPECT_NE(text.find("asyncsql_transactions_total{engine=\"main\",outcome=\"committed\"} 1\n"),
+                  std::string::npos) << text;
+        EXPECT_NE(text.find("class=\"IntegrityError\",kind=\"unique_violation\",code=\"" + m.errors[0].code +
+                            "\"} 1\n"),
+                  std::string::npos) << text;
+        EXPECT_NE(text.find("asyncsql_statement_duration_seconds_count{engine=\"main\"} 6\n"), std::string::npos)
+            << text;
+    });
+}
+
+// A connect that fails and a checkout that times out are errors too.
+TEST_F(ReliabilitySuite, MetricsCountPoolTimeouts) {
+    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}, {"pool_timeout", "0.05"}},
+                [](Engine& engine) -> asio::awaitable<void> {
+        auto held = co_await engine.connect();
+        bool timed_out = false;
+        try {
+            auto second = co_await engine.connect();
+        } catch (const TimeoutError&) {
+            timed_out = true;
+        }
+        CO_ASSERT_TRUE(timed_out);
+        const EngineMetrics m = engine.metrics();
+        CO_ASSERT_EQ(m.errors.size(), 1u);
+        EXPECT_EQ(m.errors[0].error_class, "TimeoutError");
+        EXPECT_EQ(m.errors[0].kind, ErrorKind::pool_timeout);
+        EXPECT_EQ(m.pool.timeouts, 1u);
+    });
+}
+
+// Each statement gets one span, ended once, with the error when it failed.
+TEST_F(ReliabilitySuite, TracerOpensOneSpanPerStatementAndEndsItOnce) {
+    struct Ledger {
+        std::vector<std::string> opened;
+        std::vector<std::string> ended;  // "ok:<rows>" or "error:<kind>"
+    };
+    class RecordingSpan : public StatementSpan {
+    public:
+        explicit RecordingSpan(Ledger& ledger) : ledger_(ledger) {}
+        void succeeded(const StatementDoneEvent& done) override {
+            ledger_.ended.push_back("ok:" + std::to_string(done.rows));
+        }
+        void failed(const ErrorEvent& failure) override {
+            ledger_.ended.push_back("error:" + std::string(to_string(failure.error.kind())));
+        }
+
+    private:
+        Ledger& ledger_;
+    };
+    Ledger ledger;
+    auto engine = make_engine({{"isolation_level", "AUTOCOMMIT"}});
+    engine.events().tracer = [&ledger](const StatementEvent& event) -> std::unique_ptr<StatementSpan> {
+        ledger.opened.emplace_back(event.sql);
+        return std::make_unique<RecordingSpan>(ledger);
+    };
+    run_with_engine(engine, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("SELECT 1");
+        try {
+            co_await c.execute("SELEC 1");
+        } catch (const ProgrammingError&) {
+        }
+    });
+    ASSERT_EQ(ledger.opened.size(), 2u);
+    EXPECT_EQ(ledger.opened[1], "SELEC 1");
+    ASSERT_EQ(ledger.ended.size(), 2u);
+    EXPECT_EQ(ledger.ended[0], "ok:1");
+    EXPECT_EQ(ledger.ended[1], "error:syntax_error");
+}
+
 }  // namespace
 }  // namespace asyncsql::test
