@@ -2,6 +2,7 @@
 // The whole public API in one include.
 
 #include "asyncsql/engine/connection.hpp"
+#include "asyncsql/engine/deadline.hpp"
 #include "asyncsql/engine/engine.hpp"
 #include "asyncsql/engine/events.hpp"
 #include "asyncsql/engine/execution_options.hpp"

@@ -18,6 +18,32 @@ using namespace std::chrono_literals;
 
 class ReliabilitySuite : public EngineSuite {};
 
+// A statement that runs for a long time on every backend.
+constexpr const char* slow_query =
+    "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100000000) "
+    "SELECT COUNT(*) FROM s";
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `operation` expecting TimeoutError of kind deadline_exceeded; returns
+// how long it took.
+template <class T>
+asio::awaitable<Clock::duration> expect_deadline(asio::awaitable<T> operation) {
+    const auto started = Clock::now();
+    std::optional<TimeoutError> caught;
+    try {
+        co_await std::move(operation);
+    } catch (const TimeoutError& e) {
+        caught = e;
+    }
+    const auto took = Clock::now() - started;
+    EXPECT_TRUE(caught.has_value()) << "no TimeoutError";
+    if (caught) {
+        EXPECT_EQ(caught->kind(), ErrorKind::deadline_exceeded) << caught->what();
+    }
+    co_return took;
+}
+
 asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
     asio::steady_timer timer(co_await asio::this_coro::executor, duration);
     co_await timer.async_wait(asio::use_awaitable);
@@ -171,6 +197,86 @@ TEST_F(ReliabilitySuite, TracerOpensOneSpanPerStatementAndEndsItOnce) {
     ASSERT_EQ(ledger.ended.size(), 2u);
     EXPECT_EQ(ledger.ended[0], "ok:1");
     EXPECT_EQ(ledger.ended[1], "error:syntax_error");
+}
+
+TEST_F(ReliabilitySuite, DeadlineInterruptsAStatementAndTheConnectionStaysUsable) {
+    with_engine({{"isolation_level", "AUTOCOMMIT"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto slow = c.scalar<std::int64_t>(slow_query);
+        const auto took = co_await expect_deadline(with_timeout(300ms, std::move(slow)));
+        EXPECT_LT(took, 2s);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 40 + 2"), 42) << "the next result is the right one";
+    });
+}
+
+// The deadline reaches the pool wait inside engine.transaction(), long
+// before pool_timeout.
+TEST_F(ReliabilitySuite, DeadlineCoversTheWaitForAPooledConnection) {
+    with_engine({{"pool_size", "1"}, {"max_overflow", "0"}, {"pool_timeout", "30"}},
+                [](Engine& engine) -> asio::awaitable<void> {
+        auto held = co_await engine.connect();
+        int ran = 0;
+        auto transaction = engine.transaction([&](Connection&) -> asio::awaitable<void> {
+            ++ran;
+            co_return;
+        });
+        const auto took = co_await expect_deadline(with_timeout(200ms, std::move(transaction)));
+        EXPECT_LT(took, 2s);
+        EXPECT_EQ(ran, 0);
+        const PoolStatus status = engine.pool_status();
+        EXPECT_EQ(status.waiters, 0u) << "the cancelled waiter left the queue";
+        EXPECT_EQ(status.checked_out, 1u);
+    });
+}
+
+// Cut short in the middle of a transaction, the work is rolled back and the
+// connection returns to the pool.
+TEST_F(ReliabilitySuite, DeadlineInsideATransactionRollsItBack) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY)");
+        });
+        auto work = engine.transaction([](Connection& c) -> asio::awaitable<void> {
+            co_await c.execute("INSERT INTO ledger VALUES (1)");
+            co_await c.scalar<std::int64_t>(slow_query);
+        });
+        co_await expect_deadline(with_timeout(300ms, std::move(work)));
+        co_await sleep_for(50ms);  // the pool rolls back in the background
+        EXPECT_EQ(engine.pool_status().checked_out, 0u);
+        auto c = co_await engine.connect();
+        EXPECT_EQ(co_await c.scalar<int>("SELECT COUNT(*) FROM ledger"), 0);
+    });
+}
+
+// Nested deadlines: the earliest wins, whichever level set it.
+TEST_F(ReliabilitySuite, NestedDeadlinesTheEarliestWins) {
+    with_engine({{"isolation_level", "AUTOCOMMIT"}}, [](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto inner_short = [&]() -> asio::awaitable<void> {
+            auto slow = c.scalar<std::int64_t>(slow_query);
+            co_await with_timeout(200ms, std::move(slow));
+        };
+        auto took = co_await expect_deadline(with_timeout(30s, inner_short()));
+        EXPECT_LT(took, 2s);
+
+        auto inner_long = [&]() -> asio::awaitable<void> {
+            auto slow = c.scalar<std::int64_t>(slow_query);
+            co_await with_timeout(30s, std::move(slow));
+        };
+        took = co_await expect_deadline(with_timeout(200ms, inner_long()));
+        EXPECT_LT(took, 2s);
+        EXPECT_EQ(co_await c.scalar<int>("SELECT 1"), 1);
+    });
+}
+
+TEST_F(ReliabilitySuite, OperationThatFinishesInTimeIsUntouched) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        auto quick = c.scalar<int>("SELECT 7");
+        EXPECT_EQ(co_await with_timeout(5s, std::move(quick)), 7);
+        auto nothing = [&]() -> asio::awaitable<void> { co_await c.execute("SELECT 1"); };
+        co_await with_deadline(Clock::now() + 5s, nothing());
+    });
 }
 
 }  // namespace
