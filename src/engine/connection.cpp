@@ -176,9 +176,9 @@ boost::asio::awaitable<void> Connection::finish(Transaction& tx, std::exception_
     try {
         if (tx.is_active()) co_await tx.rollback();
     } catch (...) {
-        // The rollback failed too: the connection's state is unknown, so it
-        // is closed rather than reused. The caller sees the first error.
-        if (state_) state_->lease.invalidate();
+        // The rollback failed too (it was cancelled, say): the caller sees
+        // the first error, and a transaction still open is rolled back by
+        // the pool when the connection returns, or the connection is closed.
     }
     std::rethrow_exception(failure);
 }

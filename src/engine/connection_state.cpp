@@ -10,6 +10,7 @@
 
 #include "asyncsql/error.hpp"
 #include "asyncsql/log.hpp"
+#include "engine/cancellation.hpp"
 
 namespace asyncsql::detail {
 
@@ -148,6 +149,11 @@ void ConnectionState::drop_unsent_from(std::size_t index) noexcept {
 
 asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool commit) {
     ready();
+    // Asio would refuse the statement's co_await below after the stack is
+    // changed; refuse before it is.
+    const auto cancellation = co_await asio::this_coro::cancellation_state;
+    if (cancellation.cancelled() != asio::cancellation_type::none)
+        throw OperationalError("the operation was cancelled", ErrorKind::cancelled);
     const std::ptrdiff_t found = frame_index(serial);
     if (found < 0)
         throw InterfaceError("this transaction is no longer active (it was committed, rolled back, or "
@@ -182,20 +188,23 @@ asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool comm
 // A COMMIT whose connection fails before the answer may or may not have
 // committed: say so with its own error, which retry policies never retry.
 asio::awaitable<void> ConnectionState::commit_transaction(const std::string& sql) {
-    std::exception_ptr lost;
+    std::exception_ptr failure;
     committing = true;
     try {
         co_await execute(sql, {}, false, true);
-        committing = false;
-        co_return;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    committing = false;
+    if (!failure) co_return;
+    try {
+        std::rethrow_exception(failure);
     } catch (const Error& e) {
-        committing = false;
         if (e.kind() != ErrorKind::connection_lost) throw;
-        lost = std::current_exception();
     }
     engine->metrics.outcome_unknown();
     try {
-        std::rethrow_exception(lost);
+        std::rethrow_exception(failure);
     } catch (const Error& e) {
         ErrorInfo info = e.info();
         info.kind = ErrorKind::commit_outcome_unknown;
@@ -304,7 +313,7 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
     try {
         result.emplace(co_await op());
     } catch (...) {
-        failure = std::current_exception();
+        failure = as_library_error(std::current_exception());
     }
     if (watchdog) watchdog->disarm();
     if (failure) {

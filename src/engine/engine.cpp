@@ -4,6 +4,7 @@
 
 #include "asyncsql/error.hpp"
 #include "asyncsql/log.hpp"
+#include "engine/cancellation.hpp"
 #include "engine/connection_state.hpp"
 #include "engine/engine_state.hpp"
 
@@ -95,7 +96,14 @@ Engine create_engine(const Url& url, EngineOptions options) {
 boost::asio::awaitable<Connection> Engine::connect(std::string label) {
     auto& state = engine_state(state_);
     auto& pool = state.pool_on(co_await boost::asio::this_coro::executor);
-    auto lease = co_await pool.acquire(std::move(label));
+    pool::PooledConnection lease;
+    std::exception_ptr failure;
+    try {
+        lease = co_await pool.acquire(std::move(label));
+    } catch (...) {
+        failure = detail::as_library_error(std::current_exception());
+    }
+    if (failure) std::rethrow_exception(failure);
     co_return Connection(std::make_shared<detail::ConnectionState>(state_, std::move(lease)));
 }
 

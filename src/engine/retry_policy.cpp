@@ -1,4 +1,5 @@
 #include "asyncsql/engine/retry_policy.hpp"
+#include "engine/cancellation.hpp"
 
 #include <algorithm>
 #include <random>
@@ -47,7 +48,13 @@ boost::asio::awaitable<void> Retrier::back_off() {
     const auto pause = std::chrono::milliseconds(
         static_cast<std::chrono::milliseconds::rep>(static_cast<double>(next_pause_.count()) * factor(random)));
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, pause);
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    std::exception_ptr cancelled;
+    try {
+        co_await timer.async_wait(boost::asio::use_awaitable);
+    } catch (...) {
+        cancelled = as_library_error(std::current_exception());
+    }
+    if (cancelled) std::rethrow_exception(cancelled);
     next_pause_ = std::min(policy_.max_backoff,
                            std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(
                                static_cast<double>(next_pause_.count()) * policy_.multiplier)));

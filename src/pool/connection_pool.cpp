@@ -234,6 +234,13 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
     for (;;) {
         if (disposed_) throw ResourceClosedError("the engine has been disposed", ErrorKind::resource_closed);
         if (my_turn || waiters_.empty()) {
+            // A cancelled coroutine cannot co_await ready_for_use(): an entry
+            // taken now would never be handed out.
+            const auto cancellation = co_await asio::this_coro::cancellation_state;
+            if (cancellation.cancelled() != asio::cancellation_type::none) {
+                if (my_turn) wake_first_waiter();
+                throw OperationalError("checkout was cancelled", ErrorKind::cancelled);
+            }
             my_turn = false;
             if (Entry* entry = take_idle()) {
                 const bool ready = co_await ready_for_use(*entry);

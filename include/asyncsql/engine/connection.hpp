@@ -140,23 +140,26 @@ private:
     boost::asio::awaitable<detail::awaited_t<F, Connection&>> run_in(Transaction tx, F& fn) {
         using R = detail::awaited_t<F, Connection&>;
         std::exception_ptr failure;
-        if constexpr (std::is_void_v<R>) {
-            try {
+        std::optional<std::conditional_t<std::is_void_v<R>, bool, R>> value;
+        try {
+            if constexpr (std::is_void_v<R>) {
                 co_await fn(*this);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            co_await finish(tx, failure);
-        } else {
-            std::optional<R> value;
-            try {
+            } else {
                 value.emplace(co_await fn(*this));
-            } catch (...) {
-                failure = std::current_exception();
             }
-            co_await finish(tx, failure);
-            co_return std::move(*value);
+        } catch (...) {
+            failure = std::current_exception();
         }
+        // Once cancelled, Asio refuses even this co_await; tx then rolls
+        // back when it is dropped, and the caller sees fn's own error.
+        std::exception_ptr ending;
+        try {
+            co_await finish(tx, failure);
+        } catch (...) {
+            ending = std::current_exception();
+        }
+        if (ending) std::rethrow_exception(failure ? failure : ending);
+        if constexpr (!std::is_void_v<R>) co_return std::move(*value);
     }
     // Commits tx, or rolls it back and rethrows `failure`.
     boost::asio::awaitable<void> finish(Transaction& tx, std::exception_ptr failure);

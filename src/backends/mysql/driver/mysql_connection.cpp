@@ -201,6 +201,15 @@ asio::awaitable<std::unique_ptr<MysqlConnection>> MysqlConnection::open(MysqlOpt
 
 void MysqlConnection::throw_error(std::string_view sql) {
     const unsigned code = mysql_ ? mysql_errno(mysql_) : 2006;
+    if (code == 0) {
+        // A failure Connector/C gave no code (a result cut short after KILL
+        // QUERY): where the protocol stands is unknown, so the connection goes.
+        broken_ = true;
+        throw OperationalError(ErrorInfo{
+            .message = kill_sent_ ? "mysql: the statement was interrupted" : "mysql: the operation failed without an error code",
+            .kind = kill_sent_ ? ErrorKind::cancelled : ErrorKind::connection_lost,
+            .statement = std::string(sql)});
+    }
     ErrorInfo info{.message = "mysql: " + std::string(mysql_ ? mysql_error(mysql_) : "no connection"),
                    .kind = error_kind(code),
                    .sqlstate = mysql_ ? mysql_sqlstate(mysql_) : "HY000",
@@ -213,6 +222,8 @@ void MysqlConnection::throw_error(std::string_view sql) {
 
 void MysqlConnection::throw_statement_error(MYSQL_STMT* stmt, std::string_view sql) {
     const unsigned code = mysql_stmt_errno(stmt);
+    // Some failures are left on the connection rather than the statement.
+    if (code == 0) throw_error(sql);
     ErrorInfo info{.message = "mysql: " + std::string(mysql_stmt_error(stmt)),
                    .kind = error_kind(code),
                    .sqlstate = mysql_stmt_sqlstate(stmt),
