@@ -12,6 +12,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -526,6 +527,36 @@ TEST_F(ReliabilitySuite, ThousandWaitersOnAnExhaustedPoolEndCleanly) {
     EXPECT_EQ(leaked, "");
     std::cout << "FAULT-SUMMARY " << backend_under_test().name << " 1000 waiters: " << ledger.summary()
               << ", ledger rows verified " << verified << ", leaks: " << (leaked.empty() ? "none" : leaked) << "\n";
+}
+
+// A server that accepts the TCP connection and then says nothing: connect()
+// gives up after connect_timeout instead of waiting forever.
+TEST_F(ReliabilitySuite, ConnectTimeoutBoundsASilentServer) {
+    const BackendUnderTest& backend = backend_under_test();
+    if (backend.kill_connection_sql.empty()) GTEST_SKIP() << "SQLite opens a file: there is no server to wait for";
+    asio::io_context listener_context;
+    // Listening without accepting: the kernel completes the handshake, and
+    // no greeting ever comes.
+    asio::ip::tcp::acceptor silent(listener_context, {asio::ip::make_address("127.0.0.1"), 0});
+    Url url = Url::parse(backend.fresh_url());
+    url.host = "127.0.0.1";
+    url.port = silent.local_endpoint().port();
+    url.query.emplace_back("connect_timeout", "0.3");
+    run_with_engine(create_engine(url.to_string_with_password()), [](Engine& engine) -> asio::awaitable<void> {
+        const auto started = Clock::now();
+        std::string failure;
+        try {
+            auto c = co_await engine.connect();
+        } catch (const Error& e) {
+            failure = std::string(error_class_name(e)) + "/" + std::string(to_string(e.kind())) + ": " + e.message();
+        }
+        const auto took = Clock::now() - started;
+        EXPECT_FALSE(failure.empty()) << "connect() to a silent server succeeded";
+        EXPECT_GE(took, 250ms) << failure;
+        EXPECT_LT(took, 3s) << failure;
+        std::cout << "connect to a silent server: " << failure << "\n";
+        EXPECT_EQ(engine.pool_status().connections, 0u);
+    });
 }
 
 }  // namespace
