@@ -14,6 +14,8 @@ const BackendUnderTest& backend_under_test() {
         .fresh_url = [] { return dir.sqlite_url("db" + std::to_string(++counter) + ".sqlite"); },
         .autoincrement_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
         .row_locks = false,
+        .fast_commit_options = {{"synchronous", "NORMAL"}},
+        .hand_off_options = {{"execution", "thread"}},
     };
     return backend;
 }

@@ -54,6 +54,12 @@ struct BackendUnderTest {
     bool row_locks = true;
     // String concatenation: `a || b`, or CONCAT(a, b) where || means OR.
     bool concat_function = false;
+    // Driver options for the stress tests: commits that do not wait for the
+    // disk (SQLite), and execution that hands every statement to another
+    // thread, so that it has await points to cancel at (SQLite's default
+    // cooperative mode runs short statements without suspending).
+    std::vector<std::pair<std::string, std::string>> fast_commit_options{};
+    std::vector<std::pair<std::string, std::string>> hand_off_options{};
 
     std::string concat(std::string_view a, std::string_view b) const {
         return concat_function ? "CONCAT(" + std::string(a) + ", " + std::string(b) + ")"

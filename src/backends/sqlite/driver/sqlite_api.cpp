@@ -109,6 +109,15 @@ void exec(sqlite3* db, const std::string& sql) {
 
 void set_busy_timeout(sqlite3* db, int milliseconds) { sqlite3_busy_timeout(db, milliseconds); }
 
+void set_busy_handler(sqlite3* db, int (*handler)(void*, int) noexcept, void* context) {
+    sqlite3_busy_handler(db, handler, context);
+}
+
+void set_progress_handler(sqlite3* db, int (*handler)(void*) noexcept, void* context) {
+    constexpr int instructions = 4000;
+    sqlite3_progress_handler(db, instructions, handler, context);
+}
+
 Statement prepare(sqlite3* db, std::string_view sql) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
@@ -307,6 +316,21 @@ std::int64_t changes(sqlite3* db) noexcept { return sqlite3_changes64(db); }
 std::int64_t total_changes(sqlite3* db) noexcept { return sqlite3_total_changes64(db); }
 std::int64_t last_insert_rowid(sqlite3* db) noexcept { return sqlite3_last_insert_rowid(db); }
 bool in_transaction(sqlite3* db) noexcept { return sqlite3_get_autocommit(db) == 0; }
+bool commit_syncs(sqlite3* db) {
+    auto pragma = [db](const char* sql) {
+        Statement stmt = prepare(db, sql);
+        std::string value;
+        if (sqlite3_step(stmt.get()) == SQLITE_ROW) value = text_of(stmt.get(), 0);
+        return value;
+    };
+    const std::string synchronous = pragma("PRAGMA synchronous");  // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
+    if (synchronous == "0") return false;
+    if (synchronous != "1") return true;
+    std::string journal = pragma("PRAGMA journal_mode");
+    std::transform(journal.begin(), journal.end(), journal.begin(), [](unsigned char c) { return std::tolower(c); });
+    return journal != "wal" && journal != "memory" && journal != "off";
+}
+
 bool is_read_only(sqlite3_stmt* stmt) noexcept { return sqlite3_stmt_readonly(stmt) != 0; }
 void interrupt(sqlite3* db) noexcept { sqlite3_interrupt(db); }
 

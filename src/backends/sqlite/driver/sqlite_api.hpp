@@ -34,6 +34,10 @@ enum class ColumnHint : std::uint8_t { none, boolean, date, time, timestamp, dec
 Database open(const std::string& path);
 void exec(sqlite3* db, const std::string& sql);
 void set_busy_timeout(sqlite3* db, int milliseconds);
+// sqlite3_busy_handler, and sqlite3_progress_handler called every few
+// thousand virtual-machine instructions.
+void set_busy_handler(sqlite3* db, int (*handler)(void*, int) noexcept, void* context);
+void set_progress_handler(sqlite3* db, int (*handler)(void*) noexcept, void* context);
 
 Statement prepare(sqlite3* db, std::string_view sql);
 std::shared_ptr<const Columns> column_names(sqlite3_stmt* stmt);
@@ -54,6 +58,9 @@ std::int64_t changes(sqlite3* db) noexcept;
 std::int64_t total_changes(sqlite3* db) noexcept;
 std::int64_t last_insert_rowid(sqlite3* db) noexcept;
 bool in_transaction(sqlite3* db) noexcept;
+// Whether a COMMIT waits for the disk: synchronous FULL or EXTRA, or NORMAL
+// outside WAL mode.
+bool commit_syncs(sqlite3* db);
 bool is_read_only(sqlite3_stmt* stmt) noexcept;
 void interrupt(sqlite3* db) noexcept;
 

@@ -1,6 +1,8 @@
 #include "backends/sqlite/driver/sqlite_connection.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <thread>
 #include <optional>
 #include <variant>
 
@@ -12,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "asyncsql/error.hpp"
+#include "backends/sqlite/driver/statement_jobs.hpp"
 
 namespace asyncsql::sqlite {
 
@@ -59,69 +62,11 @@ struct BlockingCall final : WorkerThread::Task {
     asio::any_io_executor executor;
 };
 
-// A cursor over one prepared statement taken out of the cache; it owns its
-// parameter values because SQLite reads them at every step.
-class SqliteCursor final : public driver::Cursor {
-public:
-    SqliteCursor(SqliteConnection& connection, std::unique_ptr<PreparedStatement> statement,
-                 std::vector<Value> parameters)
-        : connection_(connection), statement_(std::move(statement)), parameters_(std::move(parameters)) {}
-
-    ~SqliteCursor() override { release(); }
-
-    std::shared_ptr<const Columns> columns() const override { return columns_; }
-
-    void bind() {
-        columns_ = statement_->columns;
-        api::bind(statement_->handle.get(), parameters_, statement_->sql);
-    }
-
-    asio::awaitable<std::shared_ptr<RowSet>> fetch(std::size_t max_rows) override {
-        auto rows = std::make_shared<RowSet>();
-        rows->columns = columns_;
-        if (!statement_) co_return rows;
-        co_await connection_.run([&] {
-            rows->values.reserve(max_rows * columns_->size());
-            try {
-                for (std::size_t n = 0; n < max_rows; ++n) {
-                    if (api::step(connection_.db(), statement_->handle.get(), statement_->sql) ==
-                        api::StepResult::done) {
-                        release();
-                        break;
-                    }
-                    api::read_row(statement_->handle.get(), statement_->hints, rows->values);
-                }
-            } catch (const Error& e) {
-                release();
-                connection_.refresh_state(static_cast<int>(e.native_code()));
-                throw;
-            }
-            connection_.refresh_state();
-        });
-        co_return rows;
-    }
-
-    asio::awaitable<void> close() override {
-        release();
-        co_return;
-    }
-
-private:
-    void release() noexcept {
-        if (statement_) connection_.statements().give_back(std::move(statement_));
-    }
-
-    SqliteConnection& connection_;
-    std::unique_ptr<PreparedStatement> statement_;
-    std::vector<Value> parameters_;
-    std::shared_ptr<const Columns> columns_;
-};
-
 }  // namespace
 
 template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::run(Fn fn) {
-    if (!worker_) co_return fn();
+asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::on_worker(Fn fn) {
+    if (!worker_) worker_ = std::make_unique<WorkerThread>();
     BlockingCall<Fn> call(fn);
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [&](auto handler) {
@@ -137,10 +82,121 @@ asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::run(Fn fn) {
     co_return call.take();
 }
 
-SqliteConnection::SqliteConnection(SqliteOptions options)
-    : options_(std::move(options)), statements_(options_.statement_cache_size) {
-    if (options_.execution == ExecutionMode::thread) worker_ = std::make_unique<WorkerThread>();
+template <class Job>
+SqliteConnection::SliceEnd SqliteConnection::run_slice(Job& job) {
+    in_slice_ = true;
+    slice_end_ = Clock::now() + options_.slice;
+    slice_ticks_ = 0;
+    SliceEnd end = SliceEnd::finished;
+    try {
+        if (!job.advance()) end = SliceEnd::yielded;
+    } catch (const MoveToWorker&) {
+        end = SliceEnd::to_worker;
+    } catch (...) {
+        in_slice_ = false;
+        throw;
+    }
+    in_slice_ = false;
+    return end;
 }
+
+template <class Job>
+asio::awaitable<void> SqliteConnection::drive(Job& job) {
+    if (options_.execution == ExecutionMode::inline_) {
+        job.advance();
+        co_return;
+    }
+    if (options_.execution == ExecutionMode::cooperative) {
+        for (;;) {
+            const SliceEnd end = run_slice(job);
+            if (end == SliceEnd::finished) co_return;
+            if (end == SliceEnd::to_worker) break;
+            // Let the other tasks of this thread run, then go on where the
+            // statement stands, unless this one was cancelled meanwhile.
+            auto executor = co_await asio::this_coro::executor;
+            co_await asio::post(executor, asio::use_awaitable);
+            const auto cancellation = co_await asio::this_coro::cancellation_state;
+            if (cancellation.cancelled() != asio::cancellation_type::none)
+                throw OperationalError("sqlite: the statement was cancelled", ErrorKind::cancelled);
+        }
+    }
+    co_await on_worker([&job] { job.advance(); });
+}
+
+template asio::awaitable<void> SqliteConnection::drive(ExecuteJob&);
+template asio::awaitable<void> SqliteConnection::drive(OpenCursorJob&);
+template asio::awaitable<void> SqliteConnection::drive(FetchJob&);
+
+bool SqliteConnection::slice_over() noexcept {
+    // Reading the clock every row would cost more than the rows.
+    return in_slice_ && (++slice_ticks_ & 15) == 0 && Clock::now() >= slice_end_;
+}
+
+api::StepResult SqliteConnection::step(sqlite3_stmt* stmt, std::string_view sql, bool restartable) {
+    may_slice_ = in_slice_ && restartable;
+    busy_deferred_ = false;
+    sliced_ = false;
+    step_progress_since_ = {};
+    try {
+        return api::step(db(), stmt, sql);
+    } catch (const Error&) {
+        if (busy_deferred_ || sliced_) throw MoveToWorker{};
+        throw;
+    }
+}
+
+std::unique_ptr<PreparedStatement> SqliteConnection::take_statement(std::string_view sql) {
+    busy_deferred_ = false;
+    try {
+        return statements_.take(db(), sql);
+    } catch (const Error&) {
+        if (busy_deferred_) throw MoveToWorker{};
+        throw;
+    }
+}
+
+void SqliteConnection::give_back(std::unique_ptr<PreparedStatement> statement) noexcept {
+    statements_.give_back(std::move(statement));
+}
+
+// Cooperative mode's busy handler. In a slice the caller's thread must not
+// sleep: declining makes the step fail with SQLITE_BUSY before it changed
+// anything (SQLite calls the handler only where waiting is safe), and the
+// job starts the statement again on the worker, where this handler waits as
+// sqlite3_busy_timeout() would.
+int SqliteConnection::on_busy(void* self, int attempts) noexcept {
+    auto& c = *static_cast<SqliteConnection*>(self);
+    if (c.in_slice_) {
+        c.busy_deferred_ = true;
+        return 0;
+    }
+    const auto now = Clock::now();
+    if (attempts == 0) c.busy_since_ = now;
+    const auto waited = now - c.busy_since_;
+    if (waited >= c.options_.busy_timeout) return 0;
+    const Clock::duration pause = std::chrono::milliseconds(1 << std::min(attempts, 4));
+    std::this_thread::sleep_for(std::min(pause, c.options_.busy_timeout - waited));
+    return 1;
+}
+
+// Called every few thousand virtual-machine instructions: a read whose one
+// step has itself run a whole slice is stopped, to run again on the worker.
+// (Time spent between steps, decoding rows, is the row loop's to yield.)
+int SqliteConnection::on_progress(void* self) noexcept {
+    auto& c = *static_cast<SqliteConnection*>(self);
+    if (!c.may_slice_) return 0;
+    const auto now = Clock::now();
+    if (c.step_progress_since_ == Clock::time_point{}) {
+        c.step_progress_since_ = now;
+        return 0;
+    }
+    if (now - c.step_progress_since_ < c.options_.slice) return 0;
+    c.sliced_ = true;
+    return 1;
+}
+
+SqliteConnection::SqliteConnection(SqliteOptions options)
+    : options_(std::move(options)), statements_(options_.statement_cache_size) {}
 
 SqliteConnection::~SqliteConnection() {
     // The worker is idle (one operation at a time); join it before the
@@ -151,18 +207,29 @@ SqliteConnection::~SqliteConnection() {
 
 asio::awaitable<std::unique_ptr<SqliteConnection>> SqliteConnection::open(SqliteOptions options) {
     std::unique_ptr<SqliteConnection> connection(new SqliteConnection(std::move(options)));
-    co_await connection->run([c = connection.get()] {
+    auto open_and_configure = [c = connection.get()] {
         c->db_ = api::open(c->options_.path);
         c->configure();
-    });
+    };
+    // Opening a file is quick; only the thread mode keeps it off the caller.
+    if (connection->options_.execution == ExecutionMode::thread)
+        co_await connection->on_worker(open_and_configure);
+    else
+        open_and_configure();
     co_return connection;
 }
 
 void SqliteConnection::configure() {
-    api::set_busy_timeout(db(), static_cast<int>(options_.busy_timeout.count()));
+    if (options_.execution == ExecutionMode::cooperative) {
+        api::set_busy_handler(db(), &SqliteConnection::on_busy, this);
+        api::set_progress_handler(db(), &SqliteConnection::on_progress, this);
+    } else {
+        api::set_busy_timeout(db(), static_cast<int>(options_.busy_timeout.count()));
+    }
     api::exec(db(), options_.foreign_keys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
     if (!options_.journal_mode.empty()) api::exec(db(), "PRAGMA journal_mode = " + options_.journal_mode);
     if (!options_.synchronous.empty()) api::exec(db(), "PRAGMA synchronous = " + options_.synchronous);
+    commit_syncs_ = api::commit_syncs(db());
 }
 
 void SqliteConnection::refresh_state(int failed_code) noexcept {
@@ -170,61 +237,10 @@ void SqliteConnection::refresh_state(int failed_code) noexcept {
     if (failed_code != 0 && api::is_fatal(failed_code)) broken_ = true;
 }
 
-void SqliteConnection::run_prelude(std::span<const std::string> prelude) {
-    for (const auto& sql : prelude) {
-        auto statement = statements_.borrow(db(), sql);
-        while (api::step(db(), statement->handle.get(), sql) == api::StepResult::row) {
-        }
-    }
-}
-
 asio::awaitable<driver::ExecuteOutcome> SqliteConnection::execute(const driver::ExecuteRequest& request) {
-    co_return co_await run([&] {
-        try {
-            run_prelude(request.prelude);
-            auto statement = statements_.borrow(db(), request.sql);
-
-            driver::ExecuteOutcome outcome;
-            sqlite3_stmt* handle = statement->handle.get();
-            const bool read_only = api::is_read_only(handle);
-            if (statement->columns->size() > 0) {
-                outcome.rows = std::make_shared<RowSet>();
-                outcome.rows->columns = statement->columns;
-            }
-            // sqlite3_changes() keeps the count of the last INSERT/UPDATE/
-            // DELETE, and last_insert_rowid() the last INSERT's id, across
-            // other statements: count only what this statement did.
-            std::int64_t changed = 0;
-            bool wrote_rows = false;
-            const std::int64_t rowid_before = api::last_insert_rowid(db());
-            static const std::vector<Value> no_parameters;
-            auto parameter_sets = request.parameter_sets.empty()
-                                      ? std::span<const std::vector<Value>>(&no_parameters, 1)
-                                      : request.parameter_sets;
-            for (const auto& parameters : parameter_sets) {
-                api::bind(handle, parameters, request.sql);
-                const std::int64_t total_before = api::total_changes(db());
-                while (api::step(db(), handle, request.sql) == api::StepResult::row) {
-                    if (outcome.rows) api::read_row(handle, statement->hints, outcome.rows->values);
-                }
-                if (!read_only && api::total_changes(db()) != total_before) {
-                    changed += api::changes(db());
-                    wrote_rows = true;
-                }
-                api::reset(handle);
-            }
-            if (!read_only) {
-                outcome.rows_affected = changed;
-                const std::int64_t rowid_after = api::last_insert_rowid(db());
-                if (wrote_rows && rowid_after != rowid_before) outcome.last_insert_id = rowid_after;
-            }
-            refresh_state();
-            return outcome;
-        } catch (const Error& e) {
-            refresh_state(static_cast<int>(e.native_code()));
-            throw;
-        }
-    });
+    ExecuteJob job(*this, request);
+    co_await drive(job);
+    co_return job.take_outcome();
 }
 
 asio::awaitable<std::unique_ptr<driver::Cursor>> SqliteConnection::open_cursor(
@@ -233,19 +249,9 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> SqliteConnection::open_cursor(
         throw ArgumentError("a stream runs one statement with one set of parameters");
     std::vector<Value> parameters;
     if (!request.parameter_sets.empty()) parameters = request.parameter_sets.front();
-    co_return co_await run([&]() -> std::unique_ptr<driver::Cursor> {
-        try {
-            run_prelude(request.prelude);
-            auto cursor = std::make_unique<SqliteCursor>(*this, statements_.take(db(), request.sql),
-                                                         std::move(parameters));
-            cursor->bind();
-            refresh_state();
-            return cursor;
-        } catch (const Error& e) {
-            refresh_state(static_cast<int>(e.native_code()));
-            throw;
-        }
-    });
+    OpenCursorJob job(*this, request, std::move(parameters));
+    co_await drive(job);
+    co_return job.take_cursor();
 }
 
 asio::awaitable<void> SqliteConnection::ping() {
@@ -254,11 +260,15 @@ asio::awaitable<void> SqliteConnection::ping() {
 }
 
 asio::awaitable<void> SqliteConnection::close() noexcept {
+    auto close_handle = [this] {
+        statements_.clear();
+        db_.reset();
+    };
     try {
-        co_await run([this] {
-            statements_.clear();
-            db_.reset();
-        });
+        if (worker_)
+            co_await on_worker(close_handle);
+        else
+            close_handle();
     } catch (...) {
         // Closing is best effort; the handle is gone either way.
     }

@@ -55,12 +55,17 @@ SqliteOptions parse_options(const Url& url, const EngineOptions& options) {
                         : mode == "EXCLUSIVE" ? BeginMode::exclusive
                                               : BeginMode::deferred;
         } else if (key == "execution") {
-            out.execution = one_of(key, value, {"THREAD", "INLINE"}) == "INLINE" ? ExecutionMode::inline_
-                                                                                : ExecutionMode::thread;
+            const auto mode = one_of(key, value, {"COOPERATIVE", "THREAD", "INLINE"});
+            out.execution = mode == "INLINE"   ? ExecutionMode::inline_
+                            : mode == "THREAD" ? ExecutionMode::thread
+                                               : ExecutionMode::cooperative;
+        } else if (key == "time_slice") {
+            out.slice = parse_seconds_option(key, value);
+            if (out.slice.count() < 1) bad_value(key, value, "at least 0.001 seconds");
         } else {
             throw ArgumentError("unknown sqlite option '" + key +
                                     "'; known: busy_timeout, journal_mode, synchronous, foreign_keys, "
-                                    "begin, execution",
+                                    "begin, execution, time_slice",
                                 ErrorKind::invalid_argument);
         }
     }

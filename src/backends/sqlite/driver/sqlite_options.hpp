@@ -13,9 +13,13 @@ namespace asyncsql::sqlite {
 
 enum class BeginMode { deferred, immediate, exclusive };
 
-// Where blocking SQLite calls run: on the connection's own worker thread
-// (the loop never blocks), or on the calling thread (no hand-off cost).
-enum class ExecutionMode { thread, inline_ };
+// Where blocking SQLite calls run. cooperative: on the calling thread in
+// time slices, yielding to the event loop between them, and on the
+// connection's worker thread when SQLite would wait for a lock or one step
+// outlasts its slice. thread: always on the worker (the loop never blocks,
+// every call pays a thread hand-off). inline: always on the calling thread
+// (lock waits block the loop; no cancellation).
+enum class ExecutionMode { cooperative, thread, inline_ };
 
 struct SqliteOptions {
     std::string path;  // ":memory:" for in-memory databases
@@ -25,7 +29,9 @@ struct SqliteOptions {
     std::string synchronous;   // empty: SQLite's default
     bool foreign_keys = true;
     BeginMode begin = BeginMode::deferred;
-    ExecutionMode execution = ExecutionMode::thread;
+    ExecutionMode execution = ExecutionMode::cooperative;
+    // How long cooperative mode runs on the caller before it yields.
+    std::chrono::milliseconds slice{2};
     std::size_t statement_cache_size = 100;
 };
 
