@@ -83,6 +83,34 @@ TEST_F(MysqlOnly, LockWaitTimeoutIsRecognisable) {
 }
 
 // What a server without MariaDB's bulk execution gets: multi-row INSERTs.
+// Bulk execution with temporal columns (each bound column-wise through an
+// array of pointers), NULLs among them, read back value for value.
+TEST_F(MysqlOnly, BulkExecutionCarriesDatesTimesAndTimestamps) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        auto c = co_await engine.connect();
+        co_await c.execute("CREATE TABLE temporal (id INTEGER PRIMARY KEY, at DATETIME(6), day DATE, span TIME(6))");
+        std::vector<Params> rows;
+        const Timestamp base{std::chrono::seconds{1'704'067'200}};  // 2024-01-01 00:00:00
+        for (int i = 1; i <= 3'000; ++i) {
+            const Timestamp at = base + std::chrono::seconds(i) + std::chrono::microseconds(i);
+            const Date day = std::chrono::floor<std::chrono::days>(at);
+            const Time span{std::chrono::microseconds(std::int64_t{i} * 1'000'003)};
+            rows.push_back({{"id", i}, {"at", i % 10 ? Value(at) : Value()}, {"day", day}, {"span", span}});
+        }
+        co_await c.execute_many("INSERT INTO temporal VALUES (:id, :at, :day, :span)", rows);
+        co_await c.commit();
+        EXPECT_EQ(co_await c.scalar<std::int64_t>("SELECT COUNT(*) FROM temporal WHERE at IS NULL"), 300);
+        auto result = co_await c.execute("SELECT id, at, day, span FROM temporal WHERE id IN (1, 2999)");
+        for (const auto& row : result) {
+            const auto id = row.get<std::int64_t>("id");
+            const Timestamp at = base + std::chrono::seconds(id) + std::chrono::microseconds(id);
+            EXPECT_EQ(row.get<Timestamp>("at"), at) << id;
+            EXPECT_EQ(row.get<Date>("day"), Date(std::chrono::floor<std::chrono::days>(at))) << id;
+            EXPECT_EQ(row.get<Time>("span"), Time{std::chrono::microseconds(id * 1'000'003)}) << id;
+        }
+    });
+}
+
 TEST_F(MysqlOnly, WithoutBulkExecutionInsertsGoAsMultiRowStatements) {
     with_engine({{"bulk", "false"}}, [](Engine& engine) -> asio::awaitable<void> {
         auto c = co_await engine.connect();

@@ -564,8 +564,11 @@ struct BulkColumns {
             case MYSQL_TYPE_DATE:
             case MYSQL_TYPE_TIME:
             case MYSQL_TYPE_DATETIME:
+                // Connector/C steps through an array only for types of a fixed
+                // packed length; for these it reads an array of pointers.
                 for (const auto& row : cells) times[c].push_back(row[c].time);
-                b.buffer = times[c].data();
+                for (auto& time : times[c]) pointers[c].push_back(reinterpret_cast<char*>(&time));
+                b.buffer = pointers[c].data();
                 break;
             default:  // strings, blobs, decimals: pointers and lengths
                 for (auto& row : cells) {
