@@ -4,6 +4,9 @@
 #   mariadb-server.sh start DIR   create a data directory in DIR/data, start a server on
 #                                 a free port of 127.0.0.1, print the test URL
 #   mariadb-server.sh stop DIR    shut it down and remove DIR
+#   mariadb-server.sh restart DIR kill the server (SIGKILL, as if it crashed), then start
+#                                 it again on the same port with the same data (crash
+#                                 recovery included); print the test URL
 #   mariadb-server.sh url DIR     print the test URL
 #
 # What `start` provides:
@@ -36,7 +39,7 @@ MARKER=.asyncsql-mariadb-server   # marks DIR as ours, so `stop` may remove it
 # Smaller than the defaults (128M pool, 96M redo log): a test server, started often.
 INNODB_OPTIONS=(--innodb-buffer-pool-size=64M --innodb-log-file-size=16M)
 
-usage() { sed -n '2,7p' "$0" >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" >&2; exit 2; }
 
 # find_tool NAME...: the first NAME found in PATH, /usr/sbin or /usr/bin.
 find_tool() {
@@ -224,6 +227,20 @@ EOF
     publish_url "mysql://$DB_USER:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
+# The fault tests' abrupt restart: clients see their connections end with no
+# goodbye, and the server comes back where they expect it.
+cmd_restart() {
+    local pid
+    if ! pid="$(server_pid)" || ! saved_url >/dev/null; then die "no server in $dir (run: $0 start $dir)"; fi
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_reaped "$pid" 10 || die "the killed server (pid $pid) was not reaped"
+    if ! launch "$(cat "$dir/port")"; then
+        log_tail "$dir/server.log" "$dir/server.out"
+        die "the server did not start again"
+    fi
+    saved_url
+}
+
 cmd_stop() {
     stop_and_remove_dir stop_server "the server" "$dir/server.log" "$dir/server.out"
 }
@@ -235,6 +252,7 @@ socket="$dir/mysqld.sock"
 case "$1" in
     start) find_tools; cmd_start ;;
     stop)  find_tools; cmd_stop ;;
+    restart) find_tools; cmd_restart ;;
     url)   cmd_url ;;
     *)     usage ;;
 esac

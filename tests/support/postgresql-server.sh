@@ -4,6 +4,9 @@
 #   postgresql-server.sh start DIR   create a cluster in DIR/data, start it on a free
 #                                    port of 127.0.0.1, print the admin URL
 #   postgresql-server.sh stop DIR    stop it (fast shutdown) and remove DIR
+#   postgresql-server.sh restart DIR immediate shutdown (as if it crashed), then start
+#                                    again on the same port with the same data (crash
+#                                    recovery included); print the admin URL
 #   postgresql-server.sh url DIR     print the admin URL
 #
 # What `start` provides:
@@ -36,7 +39,7 @@ DATABASE=asyncsql
 MD5_ROLE=asyncsql_md5
 MARKER=.asyncsql-postgresql-server   # marks DIR as ours, so `stop` may remove it
 
-usage() { sed -n '2,7p' "$0" >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" >&2; exit 2; }
 
 find_pgbin() {
     local d
@@ -171,6 +174,17 @@ EOF
     publish_url "postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
+# The fault tests' abrupt restart: clients see their connections end with no
+# goodbye, and the server comes back where they expect it.
+cmd_restart() {
+    if ! is_running || ! saved_url >/dev/null; then die "no server in $dir (run: $0 start $dir)"; fi
+    as_owner "$PGBIN/pg_ctl" -D "$data" -m immediate -w -t "$PG_WAIT" stop >/dev/null 2>&1 ||
+        die "the immediate shutdown failed"
+    as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t "$PG_WAIT" start >/dev/null 2>&1 ||
+        { log_tail "$dir/server.log"; die "the server did not start again"; }
+    saved_url
+}
+
 cmd_stop() {
     stop_and_remove_dir stop_server "the server" "$dir/server.log"
 }
@@ -182,6 +196,7 @@ PGBIN="$(find_pgbin)"
 case "$1" in
     start) cmd_start ;;
     stop)  cmd_stop ;;
+    restart) cmd_restart ;;
     url)   cmd_url ;;
     *)     usage ;;
 esac
