@@ -17,7 +17,9 @@
 #   - TCP on 127.0.0.1 only; the unix socket DIR/mysqld.sock (user asyncsql with the
 #     same password, or root without one: root exists only @'localhost');
 #   - InnoDB, utf8mb4 (utf8mb4_general_ci, Debian's default), no binary log, 300
-#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept.
+#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept; with
+#     CRASH_SAFE_COMMITS=1 at `start`, 2 (the log is written at each commit), so that
+#     a commit the server acknowledged survives `restart` (the OS keeps the writes).
 #
 # Idempotent: `start` on a running server only prints the URL (a stale DIR left by a
 # crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -25,7 +27,8 @@
 # tail is printed when something fails. Run as root, the server runs as the OS user
 # mysql (mariadbd --user), and DIR must be reachable by that user.
 # Environment: MARIADB_USER (the server's OS user when run as root; default mysql),
-# MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin).
+# MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin),
+# CRASH_SAFE_COMMITS.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=server-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
@@ -128,7 +131,7 @@ launch() {
         --log-error="$dir/server.log"
         --skip-name-resolve
         "${INNODB_OPTIONS[@]}"
-        --innodb-flush-log-at-trx-commit=0
+        --innodb-flush-log-at-trx-commit="$(if [[ -e "$dir/crash-safe-commits" ]]; then echo 2; else echo 0; fi)"
         --skip-log-bin
         --max-connections=300
         # The suite builds big series with recursive CTEs (MariaDB stops at 1000 by default).
@@ -174,6 +177,8 @@ cmd_start() {
     stop_server
     ! is_running || die "a server left in $dir did not stop"
     recreate_dir
+    # Remembered for `restart`, which launches the server again.
+    if [[ "${CRASH_SAFE_COMMITS:-0}" == 1 ]]; then touch "$dir/crash-safe-commits"; fi
     hand_dir_to "$MARIADB_USER" mariadb-server
 
     # root@localhost without a password (normal authentication, not unix_socket: the

@@ -16,7 +16,9 @@
 #   - TCP on 127.0.0.1 only, scram-sha-256 for every role except asyncsql_md5
 #     (password asyncsql-test, stored as md5, authenticated with md5);
 #   - the unix socket in DIR itself (...?host=DIR), trust authentication there;
-#   - fsync, synchronous_commit and full_page_writes off: nothing here is kept.
+#   - fsync, synchronous_commit and full_page_writes off: nothing here is kept;
+#     with CRASH_SAFE_COMMITS=1 at `start`, synchronous_commit stays on, so that a
+#     commit the server acknowledged survives `restart` (the OS keeps the writes).
 #
 # Idempotent: `start` on a running cluster only prints the URL (a stale DIR left by
 # a crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -25,7 +27,7 @@
 # postgres (initdb refuses root), and DIR must be reachable by that user.
 # Environment: PGBIN (server binaries; default /usr/lib/postgresql/15/bin, then
 # pg_config --bindir, then the newest /usr/lib/postgresql/*/bin), PG_USER (owner
-# when run as root; default postgres), PG_WAIT.
+# when run as root; default postgres), PG_WAIT, CRASH_SAFE_COMMITS.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=server-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
@@ -124,7 +126,7 @@ unix_socket_directories = '$dir'
 max_connections = 200
 password_encryption = 'scram-sha-256'
 fsync = off
-synchronous_commit = off
+synchronous_commit = $([[ "${CRASH_SAFE_COMMITS:-0}" == 1 ]] && echo on || echo off)
 full_page_writes = off
 EOF
     # The rules initdb writes for these --auth options, plus the md5 role's line placed

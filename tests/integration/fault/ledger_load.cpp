@@ -1,0 +1,142 @@
+#include "fault/ledger_load.hpp"
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <set>
+#include <stdexcept>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace asyncsql::test {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+std::string error_class(const Error& error) {
+    const char* name = "Error";
+    if (dynamic_cast<const CommitOutcomeUnknownError*>(&error)) name = "CommitOutcomeUnknownError";
+    else if (dynamic_cast<const OperationalError*>(&error)) name = "OperationalError";
+    else if (dynamic_cast<const DatabaseError*>(&error)) name = "DatabaseError";
+    else if (dynamic_cast<const TimeoutError*>(&error)) name = "TimeoutError";
+    else if (dynamic_cast<const ResourceClosedError*>(&error)) name = "ResourceClosedError";
+    else if (dynamic_cast<const InterfaceError*>(&error)) name = "InterfaceError";
+    else if (dynamic_cast<const ArgumentError*>(&error)) name = "ArgumentError";
+    return std::string(name) + "/" + std::string(to_string(error.kind()));
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+void LedgerLoad::start(const asio::any_io_executor& executor, int tasks) {
+    for (int task = 0; task < tasks; ++task) {
+        ++spawned_;
+        asio::co_spawn(executor, run_task(task), asio::detached);
+    }
+}
+
+asio::awaitable<void> LedgerLoad::run_task(int task) {
+    while (!stopping_) {
+        bool committed = false;
+        try {
+            committed = co_await transact_once(task);
+        } catch (const std::exception& e) {
+            record_unexpected(std::string("task ") + std::to_string(task) + ": " + e.what());
+        }
+        // A failing server is not hammered: a real client backs off too.
+        if (!committed) co_await sleep_for(20ms);
+    }
+    ++finished_;
+}
+
+asio::awaitable<void> LedgerLoad::until_finished(std::chrono::seconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (finished_ < spawned_) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            std::cerr << "HANG: " << spawned_ - finished_ << " of " << spawned_ << " tasks still running "
+                      << patience.count() << " s after the load was stopped\n"
+                      << engine_.pool_status().to_string() << std::endl;
+            std::abort();
+        }
+        co_await sleep_for(10ms);
+    }
+}
+
+asio::awaitable<bool> LedgerLoad::transact_once(int task) {
+    const std::int64_t id = next_id_++;
+    ++transactions_;
+    try {
+        co_await engine_.transaction([id, task](Connection& c) -> asio::awaitable<void> {
+            Params row{{"id", id}, {"task", task}};
+            co_await c.execute("INSERT INTO ledger (id, task) VALUES (:id, :task)", std::move(row));
+            Params which{{"id", id}};
+            const auto seen = co_await c.scalar<std::int64_t>("SELECT id FROM ledger WHERE id = :id", std::move(which));
+            if (seen != id)
+                throw std::logic_error("wrong result: read id " + std::to_string(seen) + " back for id " +
+                                       std::to_string(id));
+        });
+        committed_.push_back(id);
+        co_return true;
+    } catch (const CommitOutcomeUnknownError& e) {
+        unknown_.push_back(id);
+        record_error(e);
+    } catch (const Error& e) {
+        failed_.push_back(id);
+        record_error(e);
+    } catch (...) {
+        failed_.push_back(id);  // rolled back by transaction(), as for any exception of fn
+        throw;
+    }
+    co_return false;
+}
+
+asio::awaitable<std::string> LedgerLoad::verify(Engine checker) {
+    auto connection = co_await checker.connect("ledger check");
+    const auto ids = co_await connection.scalars<std::int64_t>("SELECT id FROM ledger");
+    const std::set<std::int64_t> present(ids.begin(), ids.end());
+    const std::set<std::int64_t> maybe(unknown_.begin(), unknown_.end());
+    const std::set<std::int64_t> failed(failed_.begin(), failed_.end());
+    const std::set<std::int64_t> committed(committed_.begin(), committed_.end());
+    std::string problems;
+    auto report = [&](const std::string& what, std::int64_t id) {
+        if (problems.size() < 2000) problems += what + " " + std::to_string(id) + "\n";
+    };
+    verified_ = 0;
+    for (const std::int64_t id : committed_) {
+        if (present.count(id)) ++verified_;
+        else report("committed but missing:", id);
+    }
+    for (const std::int64_t id : failed)
+        if (present.count(id)) report("failed but present:", id);
+    for (const std::int64_t id : present)
+        if (!committed.count(id) && !maybe.count(id) && !failed.count(id)) report("present but never attempted:", id);
+    co_return problems;
+}
+
+std::size_t LedgerLoad::errors() const noexcept {
+    std::size_t total = 0;
+    for (const auto& [name, count] : errors_) total += static_cast<std::size_t>(count);
+    return total;
+}
+
+std::string LedgerLoad::summary(std::string_view scenario, std::string_view leaks) const {
+    std::string line = "FAULT-SUMMARY " + std::string(scenario) + ": " + std::to_string(transactions_) +
+                       " transactions, " + std::to_string(committed_.size()) + " committed, errors {";
+    bool first = true;
+    for (const auto& [name, count] : errors_) {
+        line += (first ? "" : ", ") + name + ": " + std::to_string(count);
+        first = false;
+    }
+    line += "}, ledger rows verified " + std::to_string(verified_) + ", leaks: " +
+            (leaks.empty() ? std::string("none") : std::string(leaks));
+    if (!unexpected_.empty()) line += ", UNEXPECTED " + std::to_string(unexpected_.size());
+    return line;
+}
+
+}  // namespace asyncsql::test
