@@ -159,12 +159,22 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
             proxy.cut_randomly(0, 50000, 20261121);
             co_await sleep_for(fault_duration());
             proxy.never_cut();
+            // Then every connection goes at once, and new ones end during their
+            // handshake for a second: the pool must get over failing connects too.
+            proxy.refuse(FaultProxy::Refusal::close_on_accept);
+            proxy.cut_all();
+            co_await sleep_for(1s);
+            proxy.refuse(FaultProxy::Refusal::none);
             co_await sleep_for(1s);
             load.stop();
             co_await load.until_finished(60s);
             EXPECT_GT(proxy.counters().cut, 0u);
+            EXPECT_GT(proxy.counters().refused, 0u);
         },
-        [&proxy] { return ", proxy cuts " + std::to_string(proxy.counters().cut); });
+        [&proxy] {
+            return ", proxy cuts " + std::to_string(proxy.counters().cut) + ", refused " +
+                   std::to_string(proxy.counters().refused);
+        });
 }
 
 // Opens a stream, reads a first batch, has `admin` kill the stream's
