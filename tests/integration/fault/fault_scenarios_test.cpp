@@ -179,8 +179,9 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
 
 // Opens a stream, reads a first batch, has `admin` kill the stream's
 // connection, and reads on. Returns what went wrong, "" when the stream ended
-// with a disconnect error.
-asio::awaitable<std::string> stream_killed_from_outside(Engine& engine, Engine& admin, LedgerLoad& load) {
+// with a disconnect error, whose message goes to `message`.
+asio::awaitable<std::string> stream_killed_from_outside(Engine& engine, Engine& admin, LedgerLoad& load,
+                                                        std::string& message) {
     const BackendUnderTest& backend = backend_under_test();
     auto connection = co_await engine.connect("stream");
     const auto victim = co_await connection.scalar<std::int64_t>(backend.connection_id_sql);
@@ -201,6 +202,8 @@ asio::awaitable<std::string> stream_killed_from_outside(Engine& engine, Engine& 
             rows += batch.size();
         } catch (const Error& e) {
             load.record_error(e);
+            message = e.message();
+            if (message.find('\n') != std::string::npos) co_return "the message is not one line: " + message;
             if (e.is_disconnect()) co_return "";
             co_return "the stream ended with " + error_class(e) + " instead of a disconnect: " + e.what();
         }
@@ -210,13 +213,14 @@ asio::awaitable<std::string> stream_killed_from_outside(Engine& engine, Engine& 
 TEST(Fault, StreamKilledFromOutside) {
     const std::string url = backend_under_test().fresh_url();
     constexpr int rounds = 5;
+    std::string last_message;
     run_scenario(
         "stream killed", url, url,
-        [&url](Engine& engine, LedgerLoad& load) -> asio::awaitable<void> {
+        [&url, &last_message](Engine& engine, LedgerLoad& load) -> asio::awaitable<void> {
             load.start(co_await asio::this_coro::executor, 16);
             Engine admin = create_engine(url, {{"isolation_level", "AUTOCOMMIT"}});
             for (int round = 0; round < rounds; ++round) {
-                const std::string problem = co_await stream_killed_from_outside(engine, admin, load);
+                const std::string problem = co_await stream_killed_from_outside(engine, admin, load, last_message);
                 EXPECT_EQ(problem, "") << "round " << round;
             }
             co_await admin.dispose();
@@ -224,7 +228,7 @@ TEST(Fault, StreamKilledFromOutside) {
             load.stop();
             co_await load.until_finished(60s);
         },
-        [] { return ", streams killed " + std::to_string(rounds); });
+        [&last_message] { return ", streams killed " + std::to_string(rounds) + " (last: " + last_message + ")"; });
 }
 
 }  // namespace
