@@ -61,7 +61,8 @@ public:
     int spawned() const noexcept { return spawned_; }
     int finished() const noexcept { return finished_; }
 
-    // FAULT-SUMMARY <scenario>: N transactions, C committed, errors {...}, ledger rows verified V, leaks: L
+    // FAULT-SUMMARY <scenario>: N transactions, C committed, errors {...}, ledger rows verified V
+    // (of the K unknown commits P committed), leaks: L
     std::string summary(std::string_view scenario, std::string_view leaks) const;
 
 private:
@@ -77,6 +78,7 @@ private:
     std::map<std::string, std::int64_t> errors_;
     std::vector<std::string> unexpected_;
     std::size_t verified_ = 0;
+    std::size_t unknown_present_ = 0;
 };
 
 }  // namespace asyncsql::test
