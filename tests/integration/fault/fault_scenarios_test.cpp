@@ -33,7 +33,7 @@ using namespace std::chrono_literals;
 
 constexpr int load_tasks = 64;
 const Options load_options{
-    {"pool_size", "16"}, {"max_overflow", "0"}, {"pool_timeout", "10"}, {"connect_timeout", "5"}};
+    {"pool_size", "16"}, {"max_overflow", "0"}, {"pool_timeout", "10"}, {"connect_timeout", "2"}};
 
 // How long the proxy cuts connections (ASYNCSQL_FAULT_SECONDS, default 30).
 std::chrono::seconds fault_duration() {
@@ -160,10 +160,13 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
             co_await sleep_for(fault_duration());
             proxy.never_cut();
             // Then every connection goes at once, and new ones end during their
-            // handshake for a second: the pool must get over failing connects too.
+            // handshake for a second, then get no answer at all for longer than
+            // connect_timeout: the pool must get over failing connects too.
             proxy.refuse(FaultProxy::Refusal::close_on_accept);
             proxy.cut_all();
             co_await sleep_for(1s);
+            proxy.refuse(FaultProxy::Refusal::stop_accepting);
+            co_await sleep_for(3s);
             proxy.refuse(FaultProxy::Refusal::none);
             co_await sleep_for(1s);
             load.stop();
