@@ -42,6 +42,12 @@ std::chrono::seconds fault_duration() {
     return std::chrono::seconds(seconds > 0 ? seconds : 30);
 }
 
+// The random cuts' seed (ASYNCSQL_FAULT_SEED, default 20261121), to replay a run.
+std::uint32_t fault_seed() {
+    const char* text = std::getenv("ASYNCSQL_FAULT_SEED");
+    return text ? static_cast<std::uint32_t>(std::strtoul(text, nullptr, 10)) : 20261121u;
+}
+
 std::string scenario_name(const std::string& scenario) {
     return std::string(ASYNCSQL_FAULT_BACKEND_LABEL) + " " + scenario;
 }
@@ -156,7 +162,7 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
             load.start(co_await asio::this_coro::executor, load_tasks);
             co_await sleep_for(500ms);
             // Anywhere from the first byte of the handshake to well into a connection's life.
-            proxy.cut_randomly(0, 50000, 20261121);
+            proxy.cut_randomly(0, 50000, fault_seed());
             co_await sleep_for(fault_duration());
             proxy.never_cut();
             // Then every connection goes at once, and new ones end during their
@@ -176,7 +182,7 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
         },
         [&proxy] {
             return ", proxy cuts " + std::to_string(proxy.counters().cut) + ", refused " +
-                   std::to_string(proxy.counters().refused);
+                   std::to_string(proxy.counters().refused) + ", seed " + std::to_string(fault_seed());
         });
 }
 
