@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/this_coro.hpp>
