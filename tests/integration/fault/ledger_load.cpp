@@ -18,15 +18,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 std::string error_class(const Error& error) {
-    const char* name = "Error";
-    if (dynamic_cast<const CommitOutcomeUnknownError*>(&error)) name = "CommitOutcomeUnknownError";
-    else if (dynamic_cast<const OperationalError*>(&error)) name = "OperationalError";
-    else if (dynamic_cast<const DatabaseError*>(&error)) name = "DatabaseError";
-    else if (dynamic_cast<const TimeoutError*>(&error)) name = "TimeoutError";
-    else if (dynamic_cast<const ResourceClosedError*>(&error)) name = "ResourceClosedError";
-    else if (dynamic_cast<const InterfaceError*>(&error)) name = "InterfaceError";
-    else if (dynamic_cast<const ArgumentError*>(&error)) name = "ArgumentError";
-    return std::string(name) + "/" + std::string(to_string(error.kind()));
+    return std::string(error_class_name(error)) + "/" + std::string(to_string(error.kind()));
 }
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
