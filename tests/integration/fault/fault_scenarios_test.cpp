@@ -77,11 +77,36 @@ std::string long_series() {
                                                      : "SELECT seq FROM seq_1_to_3000000";
 }
 
+// One line per client session on this database other than the caller's own
+// (PostgreSQL's autovacuum workers are no client's).
+std::string other_sessions_sql() {
+    return backend_under_test().name == "postgresql"
+               ? "SELECT CONCAT_WS(' ', pid, backend_type, state, LEFT(query, 80)) FROM pg_stat_activity "
+                 "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+               : "SELECT CONCAT_WS(' ', ID, COMMAND, TIME, STATE, LEFT(INFO, 80)) FROM information_schema.PROCESSLIST "
+                 "WHERE DB = DATABASE() AND ID <> CONNECTION_ID()";
+}
+
+// Polls (at most 5 s: the server notices closed connections in the
+// background) until no session but `c` is left on its database; returns those
+// left.
+asio::awaitable<std::vector<std::string>> sessions_left(Connection& c) {
+    std::vector<std::string> left;
+    for (int i = 0; i < 250; ++i) {
+        left = co_await c.scalars<std::string>(other_sessions_sql());
+        co_await c.rollback();
+        if (left.empty()) break;
+        co_await sleep_for(20ms);
+    }
+    co_return left;
+}
+
 // Runs fault(engine, load) on a fresh database, with the checks every
 // scenario ends with: the tasks all returned, the engine works again, the pool
-// holds nothing, the ledger agrees, nothing leaked. `url` is what the load
+// holds nothing, the ledger agrees, the server has no session of the disposed
+// engine left, the process no thread or descriptor. `url` is what the load
 // connects to (through a proxy or not), `direct_url` the same database
-// without one, for the ledger check.
+// without one, for the checks after the load's engine is gone.
 template <class Fault>
 void run_scenario(const std::string& scenario, const std::string& url, const std::string& direct_url, Fault fault,
                   const std::function<std::string()>& note = {}) {
@@ -121,17 +146,14 @@ void run_scenario(const std::string& scenario, const std::string& url, const std
         const PoolStatus status = e.pool_status();
         EXPECT_EQ(status.checked_out, 0u) << status.to_string();
         EXPECT_EQ(status.waiters, 0u) << status.to_string();
-
-        Engine checker = create_engine(direct_url);
-        std::string problems;
-        try {
-            problems = co_await load.verify(checker);
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        co_await checker.dispose();
-        if (failure) std::rethrow_exception(failure);
+    });
+    run_with_engine(create_engine(direct_url), [&](Engine& checker) -> asio::awaitable<void> {
+        // One connection for both checks: it is the only session expected.
+        auto c = co_await checker.connect("checks");
+        const std::string problems = co_await load.verify(c);
         EXPECT_EQ(problems, "");
+        const std::vector<std::string> sessions = co_await sessions_left(c);
+        for (const auto& session : sessions) ADD_FAILURE() << "a session is still open on the server: " << session;
     });
     const std::string leaks = wait_until_released(before);
     EXPECT_EQ(leaks, "");

@@ -138,8 +138,7 @@ asio::awaitable<bool> LedgerLoad::transact_once(int task) {
     co_return false;
 }
 
-asio::awaitable<std::string> LedgerLoad::verify(Engine checker) {
-    auto connection = co_await checker.connect("ledger check");
+asio::awaitable<std::string> LedgerLoad::verify(Connection& connection) {
     const auto ids = co_await connection.scalars<std::int64_t>("SELECT id FROM ledger");
     const std::set<std::int64_t> present(ids.begin(), ids.end());
     const std::set<std::int64_t> maybe(unknown_.begin(), unknown_.end());

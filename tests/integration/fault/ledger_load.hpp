@@ -46,9 +46,9 @@ public:
     // One transaction; true when it committed.
     boost::asio::awaitable<bool> transact_once(int task);
 
-    // Compares the table, read through `checker`, with the recorded outcomes;
-    // "" when they agree, else what is wrong.
-    boost::asio::awaitable<std::string> verify(Engine checker);
+    // Compares the table, read on `connection` (of an engine other than the
+    // load's), with the recorded outcomes; "" when they agree, else what is wrong.
+    boost::asio::awaitable<std::string> verify(Connection& connection);
 
     void record_error(const Error& error) { ++errors_[error_class(error)]; }
     // Something that must never happen (a wrong result, an exception that is no asyncsql::Error).
