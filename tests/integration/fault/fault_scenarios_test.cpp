@@ -113,6 +113,7 @@ void run_scenario(const std::string& scenario, const std::string& url, const std
     const ProcessResources before = ProcessResources::now();
     Engine engine = create_engine(url, load_options);
     LedgerLoad load(engine);
+    std::string pool_note;
     run_with_engine(engine, [&](Engine& e) -> asio::awaitable<void> {
         {
             auto c = co_await e.connect();
@@ -146,6 +147,10 @@ void run_scenario(const std::string& scenario, const std::string& url, const std
         const PoolStatus status = e.pool_status();
         EXPECT_EQ(status.checked_out, 0u) << status.to_string();
         EXPECT_EQ(status.waiters, 0u) << status.to_string();
+        pool_note = ", pool: " + std::to_string(status.connects) + " connects, " +
+                    std::to_string(status.disconnects) + " disconnects, " + std::to_string(status.discards) +
+                    " discards, " + std::to_string(status.pings) + " pings (" +
+                    std::to_string(status.ping_failures) + " failed)";
     });
     run_with_engine(create_engine(direct_url), [&](Engine& checker) -> asio::awaitable<void> {
         // One connection for both checks: it is the only session expected.
@@ -157,7 +162,7 @@ void run_scenario(const std::string& scenario, const std::string& url, const std
     });
     const std::string leaks = wait_until_released(before);
     EXPECT_EQ(leaks, "");
-    std::cout << load.summary(scenario_name(scenario), leaks) << (note ? note() : "") << std::endl;
+    std::cout << load.summary(scenario_name(scenario), leaks) << pool_note << (note ? note() : "") << std::endl;
 }
 
 TEST(Fault, ServerRestartedUnderLoad) {
