@@ -70,12 +70,12 @@ void expect_read_back(std::int64_t seen, std::int64_t id) {
         throw std::logic_error("wrong result: read id " + std::to_string(seen) + " back for id " + std::to_string(id));
 }
 
-// The row inserted and read back, in one of four shapes, so that faults also
-// land in pipelines, savepoints and streams.
-asio::awaitable<void> insert_and_read_back(Connection& c, std::int64_t id, int task) {
+// The row inserted and read back, in one of six shapes, so that faults also
+// land in pipelines, savepoints, streams, bulk executions and COPY.
+asio::awaitable<void> insert_and_read_back(Connection& c, std::string_view dialect, std::int64_t id, int task) {
     Params row{{"id", id}, {"task", task}};
     Params which{{"id", id}};
-    switch (id % 4) {
+    switch (id % 6) {
     case 0: {
         co_await c.execute(insert_row, std::move(row));
         const auto seen = co_await c.scalar<std::int64_t>(select_row, std::move(which));
@@ -94,6 +94,27 @@ asio::awaitable<void> insert_and_read_back(Connection& c, std::int64_t id, int t
         co_await c.nested([&row](Connection& inner) -> asio::awaitable<void> {
             co_await inner.execute(insert_row, std::move(row));
         });
+        const auto seen = co_await c.scalar<std::int64_t>(select_row, std::move(which));
+        expect_read_back(seen, id);
+        break;
+    }
+    case 4: {  // MariaDB's bulk execution
+        std::vector<Params> sets;
+        sets.push_back(std::move(row));
+        co_await c.execute_many(insert_row, std::move(sets));
+        const auto seen = co_await c.scalar<std::int64_t>(select_row, std::move(which));
+        expect_read_back(seen, id);
+        break;
+    }
+    case 5: {  // COPY on PostgreSQL
+        if (dialect == "postgresql") {
+            std::vector<std::vector<Value>> rows;
+            rows.push_back({Value(id), Value(std::int64_t{task})});
+            std::vector<std::string> columns{"id", "task"};
+            co_await c.copy_records("ledger", std::move(columns), std::move(rows));
+        } else {
+            co_await c.execute(insert_row, std::move(row));
+        }
         const auto seen = co_await c.scalar<std::int64_t>(select_row, std::move(which));
         expect_read_back(seen, id);
         break;
@@ -121,8 +142,10 @@ asio::awaitable<bool> LedgerLoad::transact_once(int task) {
     const std::int64_t id = next_id_++;
     ++transactions_;
     try {
-        co_await engine_.transaction(
-            [id, task](Connection& c) -> asio::awaitable<void> { co_await insert_and_read_back(c, id, task); });
+        const std::string_view dialect = engine_.dialect_name();
+        co_await engine_.transaction([dialect, id, task](Connection& c) -> asio::awaitable<void> {
+            co_await insert_and_read_back(c, dialect, id, task);
+        });
         committed_.push_back(id);
         co_return true;
     } catch (const CommitOutcomeUnknownError& e) {
