@@ -190,13 +190,19 @@ struct FaultProxy::State {
     }
 
     asio::awaitable<void> accept_loop() {
+        asio::steady_timer pause(io);
         for (;;) {
             co_await wait_while([this] { return refusal == Refusal::stop_accepting; });
             if (stopping) co_return;
             boost::system::error_code ec;
             tcp::socket client = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
             if (stopping) co_return;
-            if (ec) continue;  // cancelled by refuse(stop_accepting), or a transient accept failure
+            if (ec == asio::error::operation_aborted) continue;  // refuse(stop_accepting)
+            if (ec) {  // out of descriptors, say: try again soon rather than spin
+                pause.expires_after(std::chrono::milliseconds(10));
+                co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                continue;
+            }
             if (refusal == Refusal::close_on_accept) {
                 ++refused;
                 client.close(ec);
