@@ -4,6 +4,9 @@
 #   mariadb-server.sh start DIR   create a data directory in DIR/data, start a server on
 #                                 a free port of 127.0.0.1, print the test URL
 #   mariadb-server.sh stop DIR    shut it down and remove DIR
+#   mariadb-server.sh restart DIR kill the server (SIGKILL, as if it crashed), then start
+#                                 it again on the same port with the same data (crash
+#                                 recovery included); print the test URL
 #   mariadb-server.sh url DIR     print the test URL
 #
 # What `start` provides:
@@ -14,7 +17,9 @@
 #   - TCP on 127.0.0.1 only; the unix socket DIR/mysqld.sock (user asyncsql with the
 #     same password, or root without one: root exists only @'localhost');
 #   - InnoDB, utf8mb4 (utf8mb4_general_ci, Debian's default), no binary log, 300
-#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept.
+#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept; with
+#     CRASH_SAFE_COMMITS=1 at `start`, 2 (the log is written at each commit), so that
+#     a commit the server acknowledged survives `restart` (the OS keeps the writes).
 #
 # Idempotent: `start` on a running server only prints the URL (a stale DIR left by a
 # crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -22,7 +27,8 @@
 # tail is printed when something fails. Run as root, the server runs as the OS user
 # mysql (mariadbd --user), and DIR must be reachable by that user.
 # Environment: MARIADB_USER (the server's OS user when run as root; default mysql),
-# MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin).
+# MARIADB_WAIT, MARIADBD (the server binary; default mariadbd from PATH or /usr/sbin),
+# CRASH_SAFE_COMMITS.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=server-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
@@ -36,7 +42,7 @@ MARKER=.asyncsql-mariadb-server   # marks DIR as ours, so `stop` may remove it
 # Smaller than the defaults (128M pool, 96M redo log): a test server, started often.
 INNODB_OPTIONS=(--innodb-buffer-pool-size=64M --innodb-log-file-size=16M)
 
-usage() { sed -n '2,7p' "$0" >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" >&2; exit 2; }
 
 # find_tool NAME...: the first NAME found in PATH, /usr/sbin or /usr/bin.
 find_tool() {
@@ -125,7 +131,7 @@ launch() {
         --log-error="$dir/server.log"
         --skip-name-resolve
         "${INNODB_OPTIONS[@]}"
-        --innodb-flush-log-at-trx-commit=0
+        --innodb-flush-log-at-trx-commit="$(if [[ -e "$dir/crash-safe-commits" ]]; then echo 2; else echo 0; fi)"
         --skip-log-bin
         --max-connections=300
         # The suite builds big series with recursive CTEs (MariaDB stops at 1000 by default).
@@ -171,6 +177,8 @@ cmd_start() {
     stop_server
     ! is_running || die "a server left in $dir did not stop"
     recreate_dir
+    # Remembered for `restart`, which launches the server again.
+    if [[ "${CRASH_SAFE_COMMITS:-0}" == 1 ]]; then touch "$dir/crash-safe-commits"; fi
     hand_dir_to "$MARIADB_USER" mariadb-server
 
     # root@localhost without a password (normal authentication, not unix_socket: the
@@ -224,6 +232,20 @@ EOF
     publish_url "mysql://$DB_USER:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
+# The fault tests' abrupt restart: clients see their connections end with no
+# goodbye, and the server comes back where they expect it.
+cmd_restart() {
+    local pid
+    if ! pid="$(server_pid)" || ! saved_url >/dev/null; then die "no server in $dir (run: $0 start $dir)"; fi
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_reaped "$pid" 10 || die "the killed server (pid $pid) was not reaped"
+    if ! launch "$(cat "$dir/port")"; then
+        log_tail "$dir/server.log" "$dir/server.out"
+        die "the server did not start again"
+    fi
+    saved_url
+}
+
 cmd_stop() {
     stop_and_remove_dir stop_server "the server" "$dir/server.log" "$dir/server.out"
 }
@@ -235,6 +257,7 @@ socket="$dir/mysqld.sock"
 case "$1" in
     start) find_tools; cmd_start ;;
     stop)  find_tools; cmd_stop ;;
+    restart) find_tools; cmd_restart ;;
     url)   cmd_url ;;
     *)     usage ;;
 esac

@@ -4,6 +4,9 @@
 #   postgresql-server.sh start DIR   create a cluster in DIR/data, start it on a free
 #                                    port of 127.0.0.1, print the admin URL
 #   postgresql-server.sh stop DIR    stop it (fast shutdown) and remove DIR
+#   postgresql-server.sh restart DIR immediate shutdown (as if it crashed), then start
+#                                    again on the same port with the same data (crash
+#                                    recovery included); print the admin URL
 #   postgresql-server.sh url DIR     print the admin URL
 #
 # What `start` provides:
@@ -13,7 +16,9 @@
 #   - TCP on 127.0.0.1 only, scram-sha-256 for every role except asyncsql_md5
 #     (password asyncsql-test, stored as md5, authenticated with md5);
 #   - the unix socket in DIR itself (...?host=DIR), trust authentication there;
-#   - fsync, synchronous_commit and full_page_writes off: nothing here is kept.
+#   - fsync, synchronous_commit and full_page_writes off: nothing here is kept;
+#     with CRASH_SAFE_COMMITS=1 at `start`, synchronous_commit stays on, so that a
+#     commit the server acknowledged survives `restart` (the OS keeps the writes).
 #
 # Idempotent: `start` on a running cluster only prints the URL (a stale DIR left by
 # a crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -22,7 +27,7 @@
 # postgres (initdb refuses root), and DIR must be reachable by that user.
 # Environment: PGBIN (server binaries; default /usr/lib/postgresql/15/bin, then
 # pg_config --bindir, then the newest /usr/lib/postgresql/*/bin), PG_USER (owner
-# when run as root; default postgres), PG_WAIT.
+# when run as root; default postgres), PG_WAIT, CRASH_SAFE_COMMITS.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=server-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server-common.sh"
@@ -36,7 +41,7 @@ DATABASE=asyncsql
 MD5_ROLE=asyncsql_md5
 MARKER=.asyncsql-postgresql-server   # marks DIR as ours, so `stop` may remove it
 
-usage() { sed -n '2,7p' "$0" >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" >&2; exit 2; }
 
 find_pgbin() {
     local d
@@ -121,7 +126,7 @@ unix_socket_directories = '$dir'
 max_connections = 200
 password_encryption = 'scram-sha-256'
 fsync = off
-synchronous_commit = off
+synchronous_commit = $([[ "${CRASH_SAFE_COMMITS:-0}" == 1 ]] && echo on || echo off)
 full_page_writes = off
 EOF
     # The rules initdb writes for these --auth options, plus the md5 role's line placed
@@ -171,6 +176,17 @@ EOF
     publish_url "postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DATABASE"
 }
 
+# The fault tests' abrupt restart: clients see their connections end with no
+# goodbye, and the server comes back where they expect it.
+cmd_restart() {
+    if ! is_running || ! saved_url >/dev/null; then die "no server in $dir (run: $0 start $dir)"; fi
+    as_owner "$PGBIN/pg_ctl" -D "$data" -m immediate -w -t "$PG_WAIT" stop >/dev/null 2>&1 ||
+        die "the immediate shutdown failed"
+    as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t "$PG_WAIT" start >/dev/null 2>&1 ||
+        { log_tail "$dir/server.log"; die "the server did not start again"; }
+    saved_url
+}
+
 cmd_stop() {
     stop_and_remove_dir stop_server "the server" "$dir/server.log"
 }
@@ -182,6 +198,7 @@ PGBIN="$(find_pgbin)"
 case "$1" in
     start) cmd_start ;;
     stop)  cmd_stop ;;
+    restart) cmd_restart ;;
     url)   cmd_url ;;
     *)     usage ;;
 esac

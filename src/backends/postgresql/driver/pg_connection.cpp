@@ -33,6 +33,26 @@ std::string trimmed(const char* text) {
     return out;
 }
 
+// libpq's own messages run over several lines ("FATAL: ...\nserver closed
+// the connection unexpectedly\n\tThis probably means ..."), but an Error's
+// message is one line: a tab-indented line goes on the sentence before it,
+// another line is a message of its own.
+std::string one_line(const char* text) {
+    const std::string lines = trimmed(text);
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i] != '\n') {
+            out += lines[i];
+        } else if (i + 1 < lines.size() && lines[i + 1] == '\t') {
+            out += ' ';
+            ++i;
+        } else {
+            out += "; ";
+        }
+    }
+    return out;
+}
+
 bool binary_decodable(const std::vector<Oid>& types) {
     for (Oid type : types)
         if (!has_binary_decoder(type)) return false;
@@ -357,7 +377,7 @@ void PgConnection::throw_connection_error(std::string_view what, std::string_vie
     const bool lost = !conn_ || PQstatus(conn_) == CONNECTION_BAD;
     if (lost) broken_ = true;
     std::string message = "postgresql: " + std::string(what);
-    const std::string detail = conn_ ? trimmed(PQerrorMessage(conn_)) : std::string();
+    const std::string detail = conn_ ? one_line(PQerrorMessage(conn_)) : std::string();
     if (!detail.empty()) message += ": " + detail;
     throw OperationalError(ErrorInfo{.message = std::move(message),
                                      .kind = lost ? ErrorKind::connection_lost : ErrorKind::other,
@@ -369,7 +389,7 @@ ErrorInfo PgConnection::error_of(pg_result* result, std::string_view sql) const 
     ErrorInfo info;
     info.sqlstate = field(PG_DIAG_SQLSTATE);
     const std::string primary = field(PG_DIAG_MESSAGE_PRIMARY);
-    info.message = "postgresql: " + (primary.empty() ? trimmed(PQresultErrorMessage(result)) : primary);
+    info.message = "postgresql: " + (primary.empty() ? one_line(PQresultErrorMessage(result)) : primary);
     info.detail = field(PG_DIAG_MESSAGE_DETAIL);
     info.hint = field(PG_DIAG_MESSAGE_HINT);
     info.statement = std::string(sql);
