@@ -14,7 +14,8 @@
 #   - TCP on 127.0.0.1 only; the unix socket DIR/mysqld.sock (user asyncsql with the
 #     same password, or root without one: root exists only @'localhost');
 #   - InnoDB, utf8mb4 (utf8mb4_general_ci, Debian's default), no binary log, 300
-#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept.
+#     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept;
+#   - max_allowed_packet 128M, so that values of 100 MB fit (the default is 16M).
 #
 # Idempotent: `start` on a running server only prints the URL (a stale DIR left by a
 # crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -130,6 +131,8 @@ launch() {
         --max-connections=300
         # The suite builds big series with recursive CTEs (MariaDB stops at 1000 by default).
         --max-recursive-iterations=4294967295
+        # Room for the 100 MB values of the suite's bad_input_test.cpp.
+        --max-allowed-packet=128M
         --character-set-server=utf8mb4
         --collation-server=utf8mb4_general_ci
     )

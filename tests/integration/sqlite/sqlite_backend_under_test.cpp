@@ -13,6 +13,10 @@ const BackendUnderTest& backend_under_test() {
         .name = "sqlite",
         .fresh_url = [] { return dir.sqlite_url("db" + std::to_string(++counter) + ".sqlite"); },
         .autoincrement_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
+        .text_accepts_invalid_utf8 = true,
+        .integer_column_takes_text = true,
+        .is_server = false,
+        .missing_database = "/nonexistent-dir/asyncsql/missing.sqlite",
         .row_locks = false,
     };
     return backend;
