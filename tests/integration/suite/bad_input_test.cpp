@@ -315,6 +315,30 @@ TEST_F(BadInputSuite, InvalidUtf8InTextIsKeptOrRefusedNeverAltered) {
     });
 }
 
+// A NUL byte would end the statement early in libpq and SQLite: the rest,
+// here a second statement, would be dropped or misreported.
+TEST_F(BadInputSuite, NulByteInStatementTextIsAnArgumentError) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await create_table(engine, "CREATE TABLE t (v INTEGER)");
+        const std::string cut_short("SELECT 1\0 + 1", 13);
+        const auto through_execute = co_await expect_error<ArgumentError>(
+            engine, [&](Connection& c) -> asio::awaitable<void> { co_await c.execute(cut_short); });
+        EXPECT_EQ(through_execute.kind(), ErrorKind::invalid_argument);
+        EXPECT_TRUE(mentions(through_execute, "NUL byte at offset 8")) << through_execute.what();
+        const auto through_driver = co_await expect_error<ArgumentError>(
+            engine, [&](Connection& c) -> asio::awaitable<void> { co_await c.exec_driver_sql(cut_short); });
+        EXPECT_TRUE(mentions(through_driver, "NUL byte at offset 8")) << through_driver.what();
+        const std::string smuggled("INSERT INTO t (v) VALUES (1)\0; DROP TABLE t", 44);
+        const auto in_batch = co_await expect_error<ArgumentError>(engine, [&](Connection& c) -> asio::awaitable<void> {
+            std::vector<BatchStatement> batch;
+            batch.push_back({smuggled, {}});
+            co_await c.execute_batch(std::move(batch));
+        });
+        EXPECT_TRUE(mentions(in_batch, "NUL byte at offset 28")) << in_batch.what();
+        co_await expect_empty_table(engine);
+    });
+}
+
 // ---------------------------------------------------------------- 100 MB
 
 constexpr std::size_t hundred_megabytes = std::size_t{100} << 20;

@@ -15,6 +15,7 @@
 
 #include "backends/mysql/driver/mysql_errors.hpp"
 #include "backends/mysql/driver/mysql_types.hpp"
+#include "driver/statement_text.hpp"
 
 namespace asyncsql::mysql {
 
@@ -415,6 +416,7 @@ asio::awaitable<void> MysqlConnection::close_statement(MYSQL_STMT* stmt) {
 }
 
 asio::awaitable<PreparedStatement*> MysqlConnection::prepared(std::string_view sql) {
+    driver::reject_nul_bytes(sql);
     const std::string key(sql);
     if (auto it = statement_index_.find(key); it != statement_index_.end()) {
         statements_.splice(statements_.begin(), statements_, it->second);
