@@ -273,7 +273,7 @@ private:
 }
 
 std::string join_names(const std::vector<std::string>& names) {
-    if (names.empty()) return "no parameters";
+    if (names.empty()) return "no named parameters";
     std::string text;
     for (const std::string& name : names) {
         if (!text.empty()) text += ", ";
@@ -325,7 +325,7 @@ std::vector<Value> bind_named(const CompiledSql& compiled, const Params& params,
             if (std::find(compiled.names.begin(), compiled.names.end(), p.name) ==
                 compiled.names.end())
                 throw_bind_error("unexpected parameter '" + p.name + "' (the statement uses: " +
-                                 join_names(compiled.names) + ")");
+                                 join_names(compiled.names) + ") in: " + std::string(sql));
         }
     }
     std::vector<Value> out;

@@ -19,7 +19,8 @@
 #   - InnoDB, utf8mb4 (utf8mb4_general_ci, Debian's default), no binary log, 300
 #     connections, innodb_flush_log_at_trx_commit=0: nothing here is kept; with
 #     CRASH_SAFE_COMMITS=1 at `start`, 2 (the log is written at each commit), so that
-#     a commit the server acknowledged survives `restart` (the OS keeps the writes).
+#     a commit the server acknowledged survives `restart` (the OS keeps the writes);
+#   - max_allowed_packet 128M, so that values of 100 MB fit (the default is 16M).
 #
 # Idempotent: `start` on a running server only prints the URL (a stale DIR left by a
 # crashed run is recreated); `stop` on a missing one does nothing. Every wait is
@@ -136,6 +137,8 @@ launch() {
         --max-connections=300
         # The suite builds big series with recursive CTEs (MariaDB stops at 1000 by default).
         --max-recursive-iterations=4294967295
+        # Room for the 100 MB values of the suite's bad_input_test.cpp.
+        --max-allowed-packet=128M
         --character-set-server=utf8mb4
         --collation-server=utf8mb4_general_ci
     )

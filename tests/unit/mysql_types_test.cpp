@@ -974,6 +974,7 @@ INSTANTIATE_TEST_SUITE_P(
         KindCase{1265, ErrorKind::data_exception}, KindCase{1365, ErrorKind::data_exception},
         KindCase{1367, ErrorKind::data_exception}, KindCase{1411, ErrorKind::data_exception},
         KindCase{1441, ErrorKind::data_exception}, KindCase{1690, ErrorKind::data_exception},
+        KindCase{1153, ErrorKind::data_exception},
         KindCase{1317, ErrorKind::cancelled}, KindCase{1028, ErrorKind::cancelled},
         KindCase{3024, ErrorKind::statement_timeout}, KindCase{1969, ErrorKind::statement_timeout},
         KindCase{3572, ErrorKind::lock_timeout}, KindCase{1235, ErrorKind::not_supported},
@@ -982,6 +983,11 @@ INSTANTIATE_TEST_SUITE_P(
         KindCase{1000, ErrorKind::other}, KindCase{0, ErrorKind::other},
         KindCase{4294967295u, ErrorKind::other}),
     [](const testing::TestParamInfo<KindCase>& info) { return "errno_" + std::to_string(info.param.code); });
+
+TEST(MysqlTypes, ErrorsThatEndTheConnection) {
+    for (unsigned code : {2006u, 2013u, 2055u, 1927u, 1053u, 2014u, 1153u}) EXPECT_TRUE(ends_connection(code)) << code;
+    for (unsigned code : {1062u, 1064u, 1205u, 1213u, 1317u, 1366u, 0u}) EXPECT_FALSE(ends_connection(code)) << code;
+}
 
 // The name of the most derived class throw_mysql_error threw, and its kind.
 std::pair<std::string, ErrorKind> thrown_by(std::int64_t code, ErrorKind preset = ErrorKind::other) {

@@ -381,13 +381,13 @@ TEST(Bind, MissingReportsFirstInStatementOrder) {
 TEST(Bind, UnexpectedNamedParameter) {
     const CompiledSql c = compile_named("SELECT :id, :name", postgresql_syntax());
     EXPECT_EQ(argument_error([&] { bind(c, {{"id", 1}, {"x", 2}, {"name", 3}}, "q"); }),
-              "unexpected parameter 'x' (the statement uses: id, name)");
+              "unexpected parameter 'x' (the statement uses: id, name) in: q");
 }
 
 TEST(Bind, UnexpectedNamedParameterForStatementWithoutParameters) {
     const CompiledSql c = compile_named("SELECT 1", sqlite_syntax());
     EXPECT_EQ(argument_error([&] { bind(c, {{"x", 2}}, "SELECT 1"); }),
-              "unexpected parameter 'x' (the statement uses: no parameters)");
+              "unexpected parameter 'x' (the statement uses: no named parameters) in: SELECT 1");
 }
 
 TEST(Bind, PositionalCountMismatch) {

@@ -175,6 +175,9 @@ const BackendUnderTest& backend_under_test() {
         // TEXT keeps NUL bytes bound through prepared statements (harness_test.cpp
         // proves it on the server).
         .text_allows_nul = true,
+        .long_text_type = "LONGTEXT",
+        // mariadb-server.sh starts the server with --max-allowed-packet=128M.
+        .max_value_bytes = std::size_t{128} << 20,
         .time_type = "TIME(6)",
         .timestamp_type = "DATETIME(6)",
         .sleep_10s = "SELECT SLEEP(10)",

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <utility>
@@ -37,6 +38,19 @@ struct BackendUnderTest {
     std::string first_placeholder = "?";  // the driver's own spelling, for exec_driver_sql
     bool has_last_insert_id = true;       // PostgreSQL has RETURNING instead
     bool text_allows_nul = true;          // PostgreSQL text cannot hold NUL bytes
+    // SQLite stores text bytes as given; the servers check UTF-8.
+    bool text_accepts_invalid_utf8 = false;
+    // SQLite's type affinity keeps text in an INTEGER column; the servers refuse it.
+    bool integer_column_takes_text = false;
+    // A text column holding 100 MB (MySQL's TEXT stops at 64 KiB).
+    std::string long_text_type = "TEXT";
+    // The largest value the server accepts, where a test can send more
+    // (MySQL's max_allowed_packet); 0 when there is no such limit.
+    std::size_t max_value_bytes = 0;
+    // A server with users and passwords (not SQLite's files).
+    bool is_server = true;
+    // The database part of a URL naming a database that does not exist.
+    std::string missing_database = "asyncsql_no_such_database";
     // Column types keeping microseconds (MySQL's TIME and TIMESTAMP drop them
     // unless given a precision).
     std::string time_type = "TIME";

@@ -15,6 +15,7 @@
 
 #include "backends/mysql/driver/mysql_errors.hpp"
 #include "backends/mysql/driver/mysql_types.hpp"
+#include "driver/statement_text.hpp"
 
 namespace asyncsql::mysql {
 
@@ -215,8 +216,7 @@ void MysqlConnection::throw_error(std::string_view sql) {
                    .sqlstate = mysql_ ? mysql_sqlstate(mysql_) : "HY000",
                    .native_code = code,
                    .statement = std::string(sql)};
-    // Commands out of sync (2014): the protocol state is lost, like the link.
-    if (info.kind == ErrorKind::connection_lost || code == 2014) broken_ = true;
+    if (ends_connection(code)) broken_ = true;
     throw_mysql_error(std::move(info));
 }
 
@@ -229,7 +229,7 @@ void MysqlConnection::throw_statement_error(MYSQL_STMT* stmt, std::string_view s
                    .sqlstate = mysql_stmt_sqlstate(stmt),
                    .native_code = code,
                    .statement = std::string(sql)};
-    if (info.kind == ErrorKind::connection_lost) broken_ = true;
+    if (ends_connection(code)) broken_ = true;
     throw_mysql_error(std::move(info));
 }
 
@@ -427,6 +427,7 @@ asio::awaitable<void> MysqlConnection::close_statement(MYSQL_STMT* stmt) {
 }
 
 asio::awaitable<PreparedStatement*> MysqlConnection::prepared(std::string_view sql) {
+    driver::reject_nul_bytes(sql);
     const std::string key(sql);
     if (auto it = statement_index_.find(key); it != statement_index_.end()) {
         statements_.splice(statements_.begin(), statements_, it->second);
@@ -450,7 +451,7 @@ asio::awaitable<PreparedStatement*> MysqlConnection::prepared(std::string_view s
                        .native_code = code,
                        .statement = key};
         co_await close_statement(stmt);
-        if (info.kind == ErrorKind::connection_lost) broken_ = true;
+        if (ends_connection(code)) broken_ = true;
         throw_mysql_error(std::move(info));
     }
     statement->parameters = mysql_stmt_param_count(stmt);
@@ -649,7 +650,7 @@ asio::awaitable<bool> MysqlConnection::execute_bulk(PreparedStatement& statement
                            .sqlstate = mysql_stmt_sqlstate(stmt),
                            .native_code = mysql_stmt_errno(stmt),
                            .statement = statement.sql};
-            if (info.kind == ErrorKind::connection_lost) broken_ = true;
+            if (ends_connection(mysql_stmt_errno(stmt))) broken_ = true;
             throw_mysql_error(std::move(info));
         }
         const auto changed = mysql_stmt_affected_rows(stmt);

@@ -1341,6 +1341,7 @@ constexpr KindOf kind_by_code[] = {
     {1109, ErrorKind::undefined_object},       // ER_UNKNOWN_TABLE
     {1146, ErrorKind::undefined_object},       // ER_NO_SUCH_TABLE
     {1149, ErrorKind::syntax_error},           // ER_SYNTAX_ERROR
+    {1153, ErrorKind::data_exception},         // ER_NET_PACKET_TOO_LARGE: a value over max_allowed_packet
     {1169, ErrorKind::unique_violation},       // ER_DUP_UNIQUE
     {1203, ErrorKind::connection_lost},        // ER_TOO_MANY_USER_CONNECTIONS
     {1205, ErrorKind::lock_timeout},           // ER_LOCK_WAIT_TIMEOUT (MariaDB NOWAIT too)
@@ -1436,6 +1437,12 @@ ErrorKind error_kind(unsigned code) noexcept {
     const auto it = std::lower_bound(std::begin(kind_by_code), std::end(kind_by_code),
                                      KindOf{code, ErrorKind::other}, kind_less);
     return it != std::end(kind_by_code) && it->code == code ? it->kind : ErrorKind::other;
+}
+
+bool ends_connection(unsigned code) noexcept {
+    // 2014: the protocol state is lost. 1153: the server reports the packet
+    // over max_allowed_packet and then closes the connection.
+    return error_kind(code) == ErrorKind::connection_lost || code == 2014 || code == 1153;
 }
 
 void throw_mysql_error(ErrorInfo info) {

@@ -35,6 +35,11 @@ std::string_view error_name(unsigned code) noexcept;
 // statement_timeout when its own timer sent the KILL QUERY.
 ErrorKind error_kind(unsigned code) noexcept;
 
+// True when the connection cannot be used after the error `code`: every
+// connection_lost number, 2014 (commands out of sync) and 1153 (a packet over
+// max_allowed_packet, after which the server closes the connection).
+bool ends_connection(unsigned code) noexcept;
+
 // Throws the DB-API class of the failure. `info.native_code` is the MySQL
 // errno and `info.sqlstate` mysql_sqlstate()/mysql_stmt_sqlstate(), both
 // filled by the driver. `info.kind` is set from error_kind(native_code)

@@ -18,6 +18,7 @@
 
 #include "asyncsql/error.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
+#include "driver/statement_text.hpp"
 
 namespace asyncsql::postgresql {
 
@@ -767,6 +768,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch
     // Statements already prepared run as such; the others go unnamed, since
     // preparing them first would need the objects an earlier statement of
     // the batch may create (CREATE TABLE, then INSERT into it).
+    for (const auto& entry : batch) driver::reject_nul_bytes(entry.sql);
     std::vector<PipelineItem> items;
     items.reserve(batch.size());
     for (const auto& entry : batch)
@@ -775,6 +777,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch
 }
 
 asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::ExecuteRequest& request) {
+    driver::reject_nul_bytes(request.sql);
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
@@ -806,6 +809,7 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::Exec
 asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const driver::ExecuteRequest& request) {
     if (request.parameter_sets.size() > 1)
         throw ArgumentError("a stream runs one statement with one set of parameters", ErrorKind::invalid_argument);
+    driver::reject_nul_bytes(request.sql);
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
@@ -833,6 +837,7 @@ asio::awaitable<void> PgConnection::run_prelude(std::span<const std::string> pre
 // runs the prelude, then sends `copy_sql` and expects `expected` back.
 asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prelude, std::string_view copy_sql,
                                                int expected) {
+    driver::reject_nul_bytes(copy_sql);
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();

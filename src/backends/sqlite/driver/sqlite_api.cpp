@@ -10,6 +10,7 @@
 
 #include "asyncsql/error.hpp"
 #include "asyncsql/types/datetime.hpp"
+#include "driver/statement_text.hpp"
 
 namespace asyncsql::sqlite::api {
 
@@ -123,6 +124,7 @@ Statement prepare(sqlite3* db, std::string_view sql) {
     const char* tail = nullptr;
     if (sql.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         throw DataError("statement text is too long for SQLite");
+    driver::reject_nul_bytes(sql);
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &raw, &tail);
     Statement stmt(raw);
