@@ -32,19 +32,12 @@ OptionList default_options(const Options& options) {
         // roll it back at check-in.
         {"isolation_level", "AUTOCOMMIT"},
     };
-    if (options.backend == "mysql") {
-        // The driver's bulk execution (the default) crashes inside
-        // libmariadb when a column holds timestamps, as created_at does: it
-        // binds an array of MYSQL_TIME where Connector/C's column-wise
-        // binding reads an array of pointers. Multi-row INSERTs instead.
-        list.emplace_back("bulk", "false");
-    }
     if (options.backend == "sqlite") {
         // What servers/sqlite.sh asks of every client's connections.
         list.emplace_back("busy_timeout", "5");
         list.emplace_back("synchronous", "NORMAL");
         // The driver's default, named so that the JSON line shows it.
-        list.emplace_back("execution", "THREAD");
+        list.emplace_back("execution", "COOPERATIVE");
     }
     return list;
 }
