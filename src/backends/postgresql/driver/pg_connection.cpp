@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -217,6 +218,7 @@ PgConnection::PgConnection(asio::any_io_executor executor, PgOptions options)
       socket_(executor_) {}
 
 PgConnection::~PgConnection() {
+    *alive_ = false;
     socket_.close();
     if (conn_) PQfinish(conn_);
 }
@@ -375,7 +377,9 @@ asio::awaitable<void> PgConnection::connect() {
 }
 
 void PgConnection::throw_connection_error(std::string_view what, std::string_view sql) {
-    const bool lost = !conn_ || PQstatus(conn_) == CONNECTION_BAD;
+    // broken_: given up on by this driver (no answer after a cancel request),
+    // although libpq still thinks the socket fine.
+    const bool lost = broken_ || !conn_ || PQstatus(conn_) == CONNECTION_BAD;
     if (lost) broken_ = true;
     std::string message = "postgresql: " + std::string(what);
     const std::string detail = conn_ ? one_line(PQerrorMessage(conn_)) : std::string();
@@ -424,7 +428,7 @@ asio::awaitable<void> PgConnection::wait(asio::posix::stream_descriptor::wait_ty
     if (ec == asio::error::operation_aborted) {
         if (!cancel_sent_) {
             cancel_sent_ = true;
-            cancel();
+            send_cancel_request();
         }
         co_await asio::this_coro::reset_cancellation_state();
         co_return;
@@ -633,7 +637,7 @@ asio::awaitable<void> PgConnection::end_pipeline(std::string_view sql) {
     if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
         throw_connection_error("pipeline out of step", sql);
     if (!PQexitPipelineMode(conn_)) throw_connection_error("could not leave pipeline mode", sql);
-    cancel_sent_ = false;
+    cancel_settled();
 }
 
 asio::awaitable<driver::ExecuteOutcome> PgConnection::run_pipeline(const driver::ExecuteRequest& request,
@@ -764,7 +768,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
-    cancel_sent_ = false;
+    cancel_settled();
     // Statements already prepared run as such; the others go unnamed, since
     // preparing them first would need the objects an earlier statement of
     // the batch may create (CREATE TABLE, then INSERT into it).
@@ -781,7 +785,7 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::Exec
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
-    cancel_sent_ = false;
+    cancel_settled();
     // No transaction was open before this call: whatever the failure
     // aborted began in this very call (its own BEGIN), so nothing of the
     // caller's is lost by rolling it back and running the call again.
@@ -813,7 +817,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
-    cancel_sent_ = false;
+    cancel_settled();
     co_await run_prelude(request.prelude);
     static const std::vector<Value> no_parameters;
     const std::vector<Value>& parameters =
@@ -841,7 +845,7 @@ asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prel
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
-    cancel_sent_ = false;
+    cancel_settled();
     co_await run_prelude(prelude);
     const std::string text(copy_sql);
     if (!PQsendQuery(conn_, text.c_str())) throw_connection_error("could not send", copy_sql);
@@ -890,7 +894,7 @@ asio::awaitable<std::int64_t> PgConnection::finish_copy(std::string_view copy_sq
         if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && !failure) failure = error_of(result.get(), copy_sql);
         if (PQresultStatus(result.get()) == PGRES_COMMAND_OK) rows = std::atoll(PQcmdTuples(result.get()));
     }
-    cancel_sent_ = false;
+    cancel_settled();
     if (failure) throw_sqlstate_error(std::move(*failure));
     co_return rows;
 }
@@ -1013,9 +1017,28 @@ asio::awaitable<void> PgConnection::close() noexcept {
     co_return;
 }
 
+// The engine's statement timeout and a cursor's close() cancel this way. As
+// after an Asio cancellation, the server then has connect_timeout to answer:
+// the wait under way is woken to take that deadline (on the executor, where
+// the waits run), unless the operation it was meant for is over by then.
+void PgConnection::cancel() noexcept {
+    if (!conn_) return;
+    send_cancel_request();
+    asio::post(executor_, [this, alive = alive_, operation = operation_] {
+        if (!*alive || operation != operation_ || cancel_sent_) return;
+        cancel_sent_ = true;
+        if (socket_) socket_->cancel();
+    });
+}
+
+void PgConnection::cancel_settled() noexcept {
+    cancel_sent_ = false;
+    ++operation_;
+}
+
 // PQcancel connects to the server and waits for it: a helper thread does it
 // (see CancelRequest; the server forgets a cancel that arrives while idle).
-void PgConnection::cancel() noexcept {
+void PgConnection::send_cancel_request() noexcept {
     if (!conn_) return;
     PGcancel* handle = PQgetCancel(conn_);
     if (!handle) return;

@@ -110,6 +110,9 @@ private:
     asio::awaitable<void> flush();
     asio::awaitable<void> drain();
     asio::awaitable<void> settle_cancel();
+    void send_cancel_request() noexcept;
+    // The cancel request, if any, is dealt with: the next one starts afresh.
+    void cancel_settled() noexcept;
     asio::awaitable<void> end_pipeline(std::string_view sql);
     asio::awaitable<void> run_prelude(std::span<const std::string> prelude);
     asio::awaitable<void> start_copy(std::span<const std::string> prelude, std::string_view copy_sql, int expected);
@@ -148,7 +151,10 @@ private:
     bool needs_drain_ = false;
     bool cursor_open_ = false;
     bool cancel_sent_ = false;
+    std::uint64_t operation_ = 0;  // counts cancel_settled(), so a late cancel() knows its operation is over
     driver::CancelRequest cancel_request_;
+    // False once destroyed: for what cancel() posts.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace asyncsql::postgresql
