@@ -19,6 +19,7 @@
 #include "asyncsql/error.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
 #include "driver/statement_text.hpp"
+#include "driver/value_count.hpp"
 
 namespace asyncsql::postgresql {
 
@@ -540,7 +541,11 @@ void PgConnection::send_simple(const std::string& sql) {
 
 namespace {
 
-WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters) {
+WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters,
+                               std::string_view sql) {
+    // The server would answer a wrong count with 08P01, a protocol
+    // violation; a prepared statement knows its count beforehand.
+    if (statement) driver::check_value_count("postgresql: ", statement->parameter_types.size(), parameters.size(), sql);
     static const std::vector<Oid> natural;
     WireParameters wire;
     wire.encode(parameters, statement ? statement->parameter_types : natural);
@@ -649,7 +654,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
         const auto sets = items[i].sets.empty() ? std::span<const std::vector<Value>>(&no_parameters, 1)
                                                 : items[i].sets;
         for (std::size_t k = 0; k < sets.size(); ++k) {
-            wires.push_back(wire_parameters(items[i].statement, sets[k]));
+            wires.push_back(wire_parameters(items[i].statement, sets[k], items[i].sql));
             commands.push_back({i, k, items[i].sql});
         }
     }
@@ -799,7 +804,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     const std::vector<Value>& parameters =
         request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front();
     const PreparedStatement* statement = co_await prepared(request.sql, parameters);
-    const WireParameters wire = wire_parameters(statement, parameters);
+    const WireParameters wire = wire_parameters(statement, parameters, request.sql);
     send_statement(request.sql, statement, wire, true);
     co_await flush();
     auto cursor = std::make_unique<PgCursor>(*this, statement, std::string(request.sql));
