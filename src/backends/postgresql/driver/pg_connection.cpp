@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <span>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,6 +18,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "asyncsql/error.hpp"
+#include "asyncsql/sql/compiled_sql.hpp"
+#include "asyncsql/sql/sql_syntax.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
 #include "driver/statement_text.hpp"
 #include "driver/value_count.hpp"
@@ -476,11 +479,14 @@ asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_vie
     PreparedStatement statement;
     statement.name = statement_prefix_ + std::to_string(next_statement_++);
     const std::string text(sql);
+    // Types for the parameters the text uses, no more: a declared parameter
+    // that the statement never reads would take an extra value silently.
+    const std::size_t used = std::min(first.size(), highest_dollar_placeholder(sql, postgresql_syntax()));
     // Prepare and describe go out together, in one round trip.
     if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", sql);
     std::vector<Oid> natural;
     std::string scratch;
-    for (const Value& v : first) {
+    for (const Value& v : std::span(first).first(used)) {
         scratch.clear();
         // Integers leave their type to the server, which infers it from the
         // context (int4 for pg_terminate_backend($1), int8 for a bigint
@@ -543,9 +549,12 @@ namespace {
 
 WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters,
                                std::string_view sql) {
-    // The server would answer a wrong count with 08P01, a protocol
-    // violation; a prepared statement knows its count beforehand.
-    if (statement) driver::check_value_count("postgresql: ", statement->parameter_types.size(), parameters.size(), sql);
+    // The server would answer too few values with 08P01, a protocol
+    // violation, and take too many for an unnamed statement as parameters
+    // it never reads: count them here.
+    const std::size_t expected =
+        statement ? statement->parameter_types.size() : highest_dollar_placeholder(sql, postgresql_syntax());
+    driver::check_value_count("postgresql: ", expected, parameters.size(), sql);
     static const std::vector<Oid> natural;
     WireParameters wire;
     wire.encode(parameters, statement ? statement->parameter_types : natural);
