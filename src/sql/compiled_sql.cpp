@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <limits>
 #include <mutex>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 
@@ -113,9 +115,34 @@ public:
     }
 
     CompiledSql run() && {
+        walk([this](std::size_t i) { return on_code(i); });
+        copy_until(src_.size());
+        if (positional_) out_.positional_count = out_.slots.size();
+        return std::move(out_);
+    }
+
+    // The highest N of the $N already in the text; rewrites nothing.
+    std::size_t highest_dollar_placeholder() && {
+        std::size_t highest = 0;
+        walk([&](std::size_t i) {
+            if (src_[i] != '$' || preceded_by_ident(i)) return i + 1;
+            std::size_t number = 0;
+            const auto [end, error] = std::from_chars(src_.data() + i + 1, src_.data() + src_.size(), number);
+            if (error == std::errc::result_out_of_range) number = std::numeric_limits<std::size_t>::max();
+            highest = std::max(highest, number);
+            return std::max<std::size_t>(static_cast<std::size_t>(end - src_.data()), i + 1);
+        });
+        return highest;
+    }
+
+private:
+    // Runs on_code(i) on each character outside literals, quoted identifiers
+    // and comments; on_code returns the index to continue from.
+    template <class OnCode>
+    void walk(OnCode on_code) {
         std::size_t i = 0;
         while (i < src_.size()) {
-            std::size_t end = skip_region(i);
+            const std::size_t end = skip_region(i);
             if (end != i) {
                 region_end_ = end;
                 i = end;
@@ -123,12 +150,8 @@ public:
                 i = on_code(i);
             }
         }
-        copy_until(src_.size());
-        if (positional_) out_.positional_count = out_.slots.size();
-        return std::move(out_);
     }
 
-private:
     // Where the literal, quoted identifier or comment starting at i ends, or
     // i when none starts there.
     std::size_t skip_region(std::size_t i) const {
@@ -373,6 +396,10 @@ CompiledSql compile_named(std::string_view sql, const SqlSyntax& syntax) {
 
 CompiledSql compile_positional(std::string_view sql, const SqlSyntax& syntax) {
     return Compiler(sql, syntax, true).run();
+}
+
+std::size_t highest_dollar_placeholder(std::string_view sql, const SqlSyntax& syntax) {
+    return Compiler(sql, syntax, true).highest_dollar_placeholder();
 }
 
 std::vector<Value> detail::BindFn::operator()(const CompiledSql& compiled, const Params& params,

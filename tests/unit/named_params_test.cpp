@@ -716,5 +716,15 @@ TEST(SqlSyntaxTest, ReadyMadeDialects) {
     EXPECT_EQ(to_string(PlaceholderStyle::dollar), "dollar");
 }
 
+TEST(HighestDollarPlaceholder, CountsPostgresqlPlaceholdersOutsideLiteralsAndComments) {
+    const SqlSyntax pg = postgresql_syntax();
+    EXPECT_EQ(highest_dollar_placeholder("SELECT 1", pg), 0u);
+    EXPECT_EQ(highest_dollar_placeholder("SELECT $1, $3, $2", pg), 3u);
+    EXPECT_EQ(highest_dollar_placeholder("SELECT '$5', \"$6\", $1 -- $7\n/* $8 */", pg), 1u);
+    EXPECT_EQ(highest_dollar_placeholder("DO $$ BEGIN PERFORM $9; END $$; SELECT $2", pg), 2u);
+    EXPECT_EQ(highest_dollar_placeholder("SELECT x$1, $tag$ $4 $tag$", pg), 0u);
+    EXPECT_EQ(highest_dollar_placeholder("SELECT $12::int", pg), 12u);
+}
+
 }  // namespace
 }  // namespace asyncsql

@@ -64,6 +64,11 @@ CompiledSql compile_named(std::string_view sql, const SqlSyntax& syntax);
 // ArgumentError for "?<digit>" (write plain '?', values bind in order).
 CompiledSql compile_positional(std::string_view sql, const SqlSyntax& syntax);
 
+// The highest N of the "$N" placeholders written in `sql` outside literals,
+// quoted identifiers and comments (PostgreSQL's own spelling, as
+// exec_driver_sql takes it), or 0; rewrites nothing.
+std::size_t highest_dollar_placeholder(std::string_view sql, const SqlSyntax& syntax);
+
 // The values for the driver, in placeholder order (one per number for ?N/$N,
 // one per occurrence for '?'). Throws ArgumentError for a missing or
 // unexpected name, a positional count mismatch, or named values for a

@@ -227,6 +227,29 @@ TEST_F(BadInputSuite, WrongPositionalCountIsAnArgumentErrorGivingBothCounts) {
     });
 }
 
+// exec_driver_sql passes the text untouched, so the driver counts the values.
+TEST_F(BadInputSuite, WrongValueCountForDriverSqlIsAProgrammingError) {
+    with_engine([](Engine& engine) -> asio::awaitable<void> {
+        co_await create_table(engine, "CREATE TABLE t (a INTEGER, b TEXT)");
+        const std::string first = backend_under_test().first_placeholder;
+        const std::string sql =
+            "INSERT INTO t (a, b) VALUES (" + first + ", " + (first == "?" ? "?" : "$2") + ")";
+        const auto too_few = co_await expect_error<ProgrammingError>(engine, [&](Connection& c) -> asio::awaitable<void> {
+            auto one = Params::positional(1);
+            co_await c.exec_driver_sql(sql, std::move(one));
+        });
+        EXPECT_EQ(too_few.kind(), ErrorKind::invalid_argument);
+        EXPECT_TRUE(mentions(too_few, "the statement has 2 parameter(s) but 1 value(s) were given")) << too_few.what();
+        const auto too_many = co_await expect_error<ProgrammingError>(engine, [&](Connection& c) -> asio::awaitable<void> {
+            // A typed extra value: PostgreSQL would take it as a parameter the statement never reads.
+            auto three = Params::positional(1, "b", 2.5);
+            co_await c.exec_driver_sql(sql, std::move(three));
+        });
+        EXPECT_TRUE(mentions(too_many, "the statement has 2 parameter(s) but 3 value(s) were given")) << too_many.what();
+        co_await expect_empty_table(engine);
+    });
+}
+
 // One bad set among good ones fails the whole call before any row is sent.
 TEST_F(BadInputSuite, ExecuteManyWithOneBadSetSendsNothing) {
     with_engine([](Engine& engine) -> asio::awaitable<void> {

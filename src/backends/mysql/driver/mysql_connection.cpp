@@ -16,6 +16,7 @@
 #include "backends/mysql/driver/mysql_errors.hpp"
 #include "backends/mysql/driver/mysql_types.hpp"
 #include "driver/statement_text.hpp"
+#include "driver/value_count.hpp"
 
 namespace asyncsql::mysql {
 
@@ -474,12 +475,7 @@ asio::awaitable<PreparedStatement*> MysqlConnection::prepared(std::string_view s
 
 asio::awaitable<void> MysqlConnection::execute_bound(PreparedStatement& statement,
                                                      const std::vector<Value>& parameters) {
-    if (parameters.size() != statement.parameters)
-        throw ProgrammingError(ErrorInfo{.message = "mysql: the statement has " +
-                                                    std::to_string(statement.parameters) + " parameter(s) but " +
-                                                    std::to_string(parameters.size()) + " value(s) were given",
-                                         .kind = ErrorKind::invalid_argument,
-                                         .statement = statement.sql});
+    driver::check_value_count("mysql: ", statement.parameters, parameters.size(), statement.sql);
     std::vector<BoundParameter> storage(parameters.size());
     std::vector<MYSQL_BIND> binds(parameters.size(), MYSQL_BIND{});
     for (std::size_t i = 0; i < parameters.size(); ++i) bind_parameter(parameters[i], storage[i], binds[i]);

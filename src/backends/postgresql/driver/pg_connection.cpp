@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <span>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,8 +19,11 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "asyncsql/error.hpp"
+#include "asyncsql/sql/compiled_sql.hpp"
+#include "asyncsql/sql/sql_syntax.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
 #include "driver/statement_text.hpp"
+#include "driver/value_count.hpp"
 
 namespace asyncsql::postgresql {
 
@@ -499,11 +503,14 @@ asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_vie
     PreparedStatement statement;
     statement.name = statement_prefix_ + std::to_string(next_statement_++);
     const std::string text(sql);
+    // Types for the parameters the text uses, no more: a declared parameter
+    // that the statement never reads would take an extra value silently.
+    const std::size_t used = std::min(first.size(), highest_dollar_placeholder(sql, postgresql_syntax()));
     // Prepare and describe go out together, in one round trip.
     if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode", sql);
     std::vector<Oid> natural;
     std::string scratch;
-    for (const Value& v : first) {
+    for (const Value& v : std::span(first).first(used)) {
         scratch.clear();
         // Integers leave their type to the server, which infers it from the
         // context (int4 for pg_terminate_backend($1), int8 for a bigint
@@ -564,7 +571,14 @@ void PgConnection::send_simple(const std::string& sql) {
 
 namespace {
 
-WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters) {
+WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters,
+                               std::string_view sql) {
+    // The server would answer too few values with 08P01, a protocol
+    // violation, and take too many for an unnamed statement as parameters
+    // it never reads: count them here.
+    const std::size_t expected =
+        statement ? statement->parameter_types.size() : highest_dollar_placeholder(sql, postgresql_syntax());
+    driver::check_value_count("postgresql: ", expected, parameters.size(), sql);
     static const std::vector<Oid> natural;
     WireParameters wire;
     wire.encode(parameters, statement ? statement->parameter_types : natural);
@@ -673,7 +687,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
         const auto sets = items[i].sets.empty() ? std::span<const std::vector<Value>>(&no_parameters, 1)
                                                 : items[i].sets;
         for (std::size_t k = 0; k < sets.size(); ++k) {
-            wires.push_back(wire_parameters(items[i].statement, sets[k]));
+            wires.push_back(wire_parameters(items[i].statement, sets[k], items[i].sql));
             commands.push_back({i, k, items[i].sql});
         }
     }
@@ -823,7 +837,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     const std::vector<Value>& parameters =
         request.parameter_sets.empty() ? no_parameters : request.parameter_sets.front();
     const PreparedStatement* statement = co_await prepared(request.sql, parameters);
-    const WireParameters wire = wire_parameters(statement, parameters);
+    const WireParameters wire = wire_parameters(statement, parameters, request.sql);
     send_statement(request.sql, statement, wire, true);
     co_await flush();
     auto cursor = std::make_unique<PgCursor>(*this, statement, std::string(request.sql));

@@ -11,6 +11,7 @@
 #include "asyncsql/error.hpp"
 #include "asyncsql/types/datetime.hpp"
 #include "driver/statement_text.hpp"
+#include "driver/value_count.hpp"
 
 namespace asyncsql::sqlite::api {
 
@@ -233,12 +234,7 @@ std::vector<ColumnHint> column_hints(sqlite3_stmt* stmt) {
 
 void bind(sqlite3_stmt* stmt, std::span<const Value> values, std::string_view sql) {
     const int expected = sqlite3_bind_parameter_count(stmt);
-    if (static_cast<std::size_t>(expected) != values.size())
-        throw ProgrammingError(ErrorInfo{
-            .message = "the statement has " + std::to_string(expected) + " parameter(s) but " +
-                       std::to_string(values.size()) + " value(s) were given",
-            .kind = ErrorKind::invalid_argument,
-            .statement = std::string(sql)});
+    driver::check_value_count("", static_cast<std::size_t>(expected), values.size(), sql);
     for (int i = 1; i <= expected; ++i) {
         const Value& v = values[static_cast<std::size_t>(i - 1)];
         int rc = SQLITE_OK;
