@@ -221,10 +221,8 @@ TEST(Fault, ProxyCutsConnectionsAtRandomPoints) {
 
 // The network to the server stalls: the statement timeout's cancel request
 // cannot get through either, and after connect_timeout more the connection is
-// given up on (postgresql.md), so no statement waits for the whole stall.
+// given up on (postgresql.md, mysql.md), so no statement waits for the whole stall.
 TEST(Fault, StatementTimeoutEndsWhileTheNetworkStalls) {
-    if (backend_under_test().name != "postgresql")
-        GTEST_SKIP() << "after a statement_timeout the MySQL driver waits without limit (docs/mysql.md)";
     const std::string direct_url = backend_under_test().fresh_url();
     FaultProxy proxy("127.0.0.1", port_of(direct_url));
     run_scenario("stall", with_port(direct_url, proxy.port()) + "?statement_timeout=1", direct_url,

@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -189,6 +190,7 @@ MysqlConnection::MysqlConnection(asio::any_io_executor executor, MysqlOptions op
     : executor_(std::move(executor)), options_(std::move(options)), socket_(executor_) {}
 
 MysqlConnection::~MysqlConnection() {
+    *alive_ = false;
     for (auto& statement : statements_) mysql_stmt_close(statement->stmt);
     socket_.close();
     if (mysql_) mysql_close(mysql_);
@@ -761,6 +763,7 @@ asio::awaitable<void> MysqlConnection::ready_for_command() {
     if (broken_ || !mysql_) throw OperationalError("mysql: the connection is closed", ErrorKind::connection_lost);
     co_await settle_kill();
     kill_sent_ = false;
+    ++operation_;
     if (PreparedStatement* statement = std::exchange(needs_drain_, nullptr)) {
         my_bool ret = 0;
         MYSQL_STMT* stmt = statement->stmt;
@@ -872,9 +875,16 @@ asio::awaitable<void> MysqlConnection::close() noexcept {
 
 // KILL QUERY from a connection of its own, on a helper thread (Connector/C's
 // blocking API). The next command waits until it has been delivered.
+// The engine's statement timeout and a stream's close() cancel this way, as
+// a cancelled wait does: the waits after it are bounded by connect_timeout,
+// and the wait under way is woken (on the executor, where the waits run) to
+// take that bound too, unless the command it was for is over by then.
 void MysqlConnection::cancel() noexcept {
     if (!mysql_ || thread_id_ == 0) return;
-    kill_sent_ = true;  // the waits after it are bounded
+    kill_sent_ = true;
+    asio::post(executor_, [this, alive = alive_, operation = operation_] {
+        if (*alive && operation == operation_ && socket_) socket_->cancel();
+    });
     kill_request_.send([options = options_, host = connected_host_, id = thread_id_] {
         MYSQL* killer = mysql_init(nullptr);
         if (!killer) return;

@@ -89,6 +89,10 @@ private:
     bool broken_ = false;
     bool cursor_open_ = false;
     bool kill_sent_ = false;
+    // Counts commands, so that a wake-up cancel() posted for one cannot
+    // bound the wait of the next; `alive_` tells it the connection is gone.
+    std::uint64_t operation_ = 0;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     driver::CancelRequest kill_request_;
 };
 
