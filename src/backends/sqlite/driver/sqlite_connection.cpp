@@ -65,7 +65,7 @@ struct BlockingCall final : WorkerThread::Task {
 }  // namespace
 
 template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::on_worker(Fn fn) {
+asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::on_worker(Fn fn, bool interruptible) {
     if (!worker_) worker_ = std::make_unique<WorkerThread>();
     BlockingCall<Fn> call(fn);
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
@@ -75,7 +75,7 @@ asio::awaitable<std::invoke_result_t<Fn&>> SqliteConnection::on_worker(Fn fn) {
             // The slot of the type-erased handler: the original slot now
             // carries any_completion_handler's own forwarding handler.
             auto slot = asio::get_associated_cancellation_slot(*call.handler);
-            if (slot.is_connected()) slot.assign([this](asio::cancellation_type) { cancel(); });
+            if (interruptible && slot.is_connected()) slot.assign([this](asio::cancellation_type) { cancel(); });
             worker_->submit(call);
         },
         asio::use_awaitable);
@@ -199,6 +199,7 @@ SqliteConnection::SqliteConnection(SqliteOptions options)
     : options_(std::move(options)), statements_(options_.statement_cache_size) {}
 
 SqliteConnection::~SqliteConnection() {
+    interruptible_db_ = nullptr;
     // The worker is idle (one operation at a time); join it before the
     // statements and the handle go.
     worker_.reset();
@@ -209,6 +210,7 @@ asio::awaitable<std::unique_ptr<SqliteConnection>> SqliteConnection::open(Sqlite
     std::unique_ptr<SqliteConnection> connection(new SqliteConnection(std::move(options)));
     auto open_and_configure = [c = connection.get()] {
         c->db_ = api::open(c->options_.path);
+        c->interruptible_db_ = c->db_.get();
         c->configure();
     };
     // Opening a file is quick; only the thread mode keeps it off the caller.
@@ -260,13 +262,16 @@ asio::awaitable<void> SqliteConnection::ping() {
 }
 
 asio::awaitable<void> SqliteConnection::close() noexcept {
+    // Closing cannot be interrupted: cancel() must not reach a handle that
+    // is being closed.
+    interruptible_db_ = nullptr;
     auto close_handle = [this] {
         statements_.clear();
         db_.reset();
     };
     try {
         if (worker_)
-            co_await on_worker(close_handle);
+            co_await on_worker(close_handle, false);
         else
             close_handle();
     } catch (...) {
@@ -276,7 +281,7 @@ asio::awaitable<void> SqliteConnection::close() noexcept {
 }
 
 void SqliteConnection::cancel() noexcept {
-    if (db_) api::interrupt(db());
+    if (sqlite3* db = interruptible_db_.load()) api::interrupt(db);
 }
 
 driver::TransactionState SqliteConnection::transaction_state() const noexcept {

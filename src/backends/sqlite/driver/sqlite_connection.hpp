@@ -70,7 +70,7 @@ private:
     // Runs fn on the worker thread (started on first use) and resumes the
     // caller on its own executor.
     template <class Fn>
-    asio::awaitable<std::invoke_result_t<Fn&>> on_worker(Fn fn);
+    asio::awaitable<std::invoke_result_t<Fn&>> on_worker(Fn fn, bool interruptible = true);
     static int on_busy(void* self, int attempts) noexcept;
     static int on_progress(void* self) noexcept;
 
@@ -80,6 +80,9 @@ private:
     StatementCache statements_;
     std::atomic<bool> in_transaction_{false};
     std::atomic<bool> broken_{false};
+    // The open handle, for cancel() from the event loop while the worker
+    // opens or uses it; null before it is open and once closing begins.
+    std::atomic<sqlite3*> interruptible_db_{nullptr};
     // Cooperative mode. Read and written only by the thread running the
     // current stretch of work; the hand-offs order them.
     bool commit_syncs_ = false;
