@@ -145,31 +145,29 @@ run_step "Dependencies (scripts/install-deps.sh)" bash scripts/install-deps.sh
 run_step "dev: configure + build (g++, -Werror)" build_preset dev
 run_step "dev: ctest, all labels" test_dev
 
-asan_ran=0
-if [[ "${ASYNCSQL_SKIP_ASAN:-0}" == "1" ]]; then
-  echo
-  echo "== ASYNCSQL_SKIP_ASAN=1: skipping the asan preset"
-  step_summary+=("$(printf '%-48s %s' "asan: build + ctest" "SKIPPED (ASYNCSQL_SKIP_ASAN=1)")")
-else
-  run_step "asan: configure + build (clang-14, ASan+UBSan)" build_preset asan
-  run_step "asan: ctest -L 'unit|sqlite|postgresql|mysql|fuzz|example'" test_asan
-  asan_ran=1
-fi
+# sanitizer_step <preset> <what> <test function> <test title> <skip variable>:
+# build and test one sanitizer preset, unless the skip variable is 1.
+# Sets <preset>_ran=1 when it ran.
+sanitizer_step() {
+  local preset="$1" what="$2" test_function="$3" test_title="$4" skip_variable="$5"
+  if [[ "${!skip_variable:-0}" == "1" ]]; then
+    echo
+    echo "== $skip_variable=1: skipping the $preset preset"
+    step_summary+=("$(printf '%-48s %s' "$preset: build + ctest" "SKIPPED ($skip_variable=1)")")
+    return
+  fi
+  run_step "$preset: configure + build (clang-14, $what)" build_preset "$preset"
+  run_step "$preset: $test_title" "$test_function"
+  printf -v "${preset}_ran" 1
+}
 
+asan_ran=0
+sanitizer_step asan "ASan+UBSan" test_asan "ctest -L 'unit|sqlite|postgresql|mysql|fuzz|example'" ASYNCSQL_SKIP_ASAN
 if [[ "$asan_ran" == 0 ]]; then
   run_step "clang: configure + build (clang-14, -Werror)" build_preset clang
 fi
-
 tsan_ran=0
-if [[ "${ASYNCSQL_SKIP_TSAN:-0}" == "1" ]]; then
-  echo
-  echo "== ASYNCSQL_SKIP_TSAN=1: skipping the tsan preset"
-  step_summary+=("$(printf '%-48s %s' "tsan: build + ctest" "SKIPPED (ASYNCSQL_SKIP_TSAN=1)")")
-else
-  run_step "tsan: configure + build (clang-14, TSan)" build_preset tsan
-  run_step "tsan: ctest -L '$tsan_labels'" test_tsan
-  tsan_ran=1
-fi
+sanitizer_step tsan "TSan" test_tsan "ctest -L '$tsan_labels'" ASYNCSQL_SKIP_TSAN
 run_step "install: cmake --install + consumer" install_test
 
 echo

@@ -18,6 +18,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "fault/ledger_load.hpp"
+#include "support/sleep.hpp"
 #include "suite/suite.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/process_resources.hpp"

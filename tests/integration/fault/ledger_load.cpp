@@ -1,14 +1,14 @@
 #include "fault/ledger_load.hpp"
 
+#include "support/sleep.hpp"
+
 #include <cstdlib>
 #include <exception>
 #include <iostream>
-#include <set>
 #include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -16,15 +16,6 @@ namespace asyncsql::test {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-std::string error_class(const Error& error) {
-    return std::string(error_class_name(error)) + "/" + std::string(to_string(error.kind()));
-}
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 void LedgerLoad::start(const asio::any_io_executor& executor, int tasks) {
     for (int task = 0; task < tasks; ++task) {
@@ -146,64 +137,20 @@ asio::awaitable<bool> LedgerLoad::transact_once(int task) {
         co_await engine_.transaction([dialect, id, task](Connection& c) -> asio::awaitable<void> {
             co_await insert_and_read_back(c, dialect, id, task);
         });
-        committed_.push_back(id);
+        ledger_.committed(id);
         co_return true;
-    } catch (const CommitOutcomeUnknownError& e) {
-        unknown_.push_back(id);
-        record_error(e);
-    } catch (const Error& e) {
-        failed_.push_back(id);
-        record_error(e);
+    } catch (const Error&) {
+        ledger_.failed(id, std::current_exception());
     } catch (...) {
-        failed_.push_back(id);  // rolled back by transaction(), as for any exception of fn
+        ledger_.failed(id, std::current_exception());  // rolled back by transaction(), as for any exception of fn
         throw;
     }
     co_return false;
 }
 
-asio::awaitable<std::string> LedgerLoad::verify(Connection& connection) {
-    const auto ids = co_await connection.scalars<std::int64_t>("SELECT id FROM ledger");
-    const std::set<std::int64_t> present(ids.begin(), ids.end());
-    const std::set<std::int64_t> maybe(unknown_.begin(), unknown_.end());
-    const std::set<std::int64_t> failed(failed_.begin(), failed_.end());
-    const std::set<std::int64_t> committed(committed_.begin(), committed_.end());
-    std::string problems;
-    auto report = [&](const std::string& what, std::int64_t id) {
-        if (problems.size() < 2000) problems += what + " " + std::to_string(id) + "\n";
-    };
-    verified_ = 0;
-    unknown_present_ = 0;
-    for (const std::int64_t id : maybe) unknown_present_ += present.count(id);
-    for (const std::int64_t id : committed_) {
-        if (present.count(id)) ++verified_;
-        else report("committed but missing:", id);
-    }
-    for (const std::int64_t id : failed)
-        if (present.count(id)) report("failed but present:", id);
-    for (const std::int64_t id : present)
-        if (!committed.count(id) && !maybe.count(id) && !failed.count(id)) report("present but never attempted:", id);
-    co_return problems;
-}
-
-std::size_t LedgerLoad::errors() const noexcept {
-    std::size_t total = 0;
-    for (const auto& [name, count] : errors_) total += static_cast<std::size_t>(count);
-    return total;
-}
-
 std::string LedgerLoad::summary(std::string_view scenario, std::string_view leaks) const {
-    std::string line = "FAULT-SUMMARY " + std::string(scenario) + ": " + std::to_string(transactions_) +
-                       " transactions, " + std::to_string(committed_.size()) + " committed, errors {";
-    bool first = true;
-    for (const auto& [name, count] : errors_) {
-        line += (first ? "" : ", ") + name + ": " + std::to_string(count);
-        first = false;
-    }
-    line += "}, ledger rows verified " + std::to_string(verified_) + " (of the " + std::to_string(unknown_.size()) +
-            " unknown commits " + std::to_string(unknown_present_) + " committed), leaks: " +
-            (leaks.empty() ? std::string("none") : std::string(leaks));
-    if (!unexpected_.empty()) line += ", UNEXPECTED " + std::to_string(unexpected_.size());
-    return line;
+    return "FAULT-SUMMARY " + std::string(scenario) + ": " + std::to_string(transactions_) + " transactions, " +
+           ledger_.outcome() + ", leaks: " + (leaks.empty() ? std::string("none") : std::string(leaks));
 }
 
 }  // namespace asyncsql::test

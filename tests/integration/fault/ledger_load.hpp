@@ -2,13 +2,10 @@
 // The load every fault scenario runs, and the checks it ends with.
 //
 // Tasks loop over short transactions, each inserting one row with a unique id
-// into the table `ledger` and reading it back, and record each id by outcome:
-// committed (the call returned), unknown (CommitOutcomeUnknownError) or
-// failed (any other asyncsql::Error, which must mean "not committed").
-// Errors are expected while a fault lasts; they are counted by class and
-// kind, and the task goes on after a short pause. verify() then reads the
-// table on a connection of its own: every committed id present, every failed
-// id absent, nothing else.
+// into the table `ledger` and reading it back, and record each id by outcome
+// in a Ledger (tests/support/ledger.hpp). Errors are expected while a fault
+// lasts; they are counted by class and kind, and the task goes on after a
+// short pause. verify() then checks the table against the ledger.
 
 #include <chrono>
 #include <cstdint>
@@ -21,13 +18,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "asyncsql/asyncsql.hpp"
+#include "support/ledger.hpp"
 
 namespace asyncsql::test {
-
-// "OperationalError/connection_lost", "CommitOutcomeUnknownError/commit_outcome_unknown", ...
-std::string error_class(const Error& error);
-
-boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds duration);
 
 class LedgerLoad {
 public:
@@ -48,16 +41,16 @@ public:
 
     // Compares the table, read on `connection` (of an engine other than the
     // load's), with the recorded outcomes; "" when they agree, else what is wrong.
-    boost::asio::awaitable<std::string> verify(Connection& connection);
+    boost::asio::awaitable<std::string> verify(Connection& connection) { return ledger_.verify(connection); }
 
-    void record_error(const Error& error) { ++errors_[error_class(error)]; }
+    void record_error(const Error& error) { ledger_.count(std::make_exception_ptr(error)); }
     // Something that must never happen (a wrong result, an exception that is no asyncsql::Error).
-    void record_unexpected(std::string what) { unexpected_.push_back(std::move(what)); }
+    void record_unexpected(std::string what) { ledger_.unexpected(std::move(what)); }
 
     std::int64_t transactions() const noexcept { return transactions_; }
-    std::size_t committed() const noexcept { return committed_.size(); }
-    std::size_t errors() const noexcept;
-    const std::vector<std::string>& unexpected() const noexcept { return unexpected_; }
+    std::size_t committed() const noexcept { return ledger_.committed(); }
+    std::size_t errors() const noexcept { return ledger_.errors(); }
+    const std::vector<std::string>& unexpected() const noexcept { return ledger_.unexpected(); }
     int spawned() const noexcept { return spawned_; }
     int finished() const noexcept { return finished_; }
 
@@ -74,11 +67,7 @@ private:
     int finished_ = 0;
     std::int64_t next_id_ = 1;
     std::int64_t transactions_ = 0;
-    std::vector<std::int64_t> committed_, unknown_, failed_;
-    std::map<std::string, std::int64_t> errors_;
-    std::vector<std::string> unexpected_;
-    std::size_t verified_ = 0;
-    std::size_t unknown_present_ = 0;
+    Ledger ledger_;
 };
 
 }  // namespace asyncsql::test

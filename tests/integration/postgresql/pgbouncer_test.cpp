@@ -30,6 +30,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "suite/suite.hpp"
+#include "support/sleep.hpp"
 
 #ifndef ASYNCSQL_TEST_PG_URL_FILE
 #error "ASYNCSQL_TEST_PG_URL_FILE must name the file holding the test server's URL"
@@ -48,11 +49,6 @@ constexpr int kTasks = 20;
 constexpr int kStatementsPerTask = 10;  // 200 statements with parameters in all
 constexpr int kPoolSize = 10;           // engine connections shared by the tasks
 constexpr std::size_t kPgBouncerPoolSize = 5;  // default_pool_size in pgbouncer.sh
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 std::string read_url(const char* file, const char* what) {
     std::ifstream in(file);

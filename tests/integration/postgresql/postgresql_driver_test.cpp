@@ -11,17 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "suite/suite.hpp"
+#include "support/sleep.hpp"
 
 namespace asyncsql::test {
 namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 using PostgresqlOnly = EngineSuite;
 

@@ -11,6 +11,7 @@
 
 #include "backends/sqlite/driver/statement_cache.hpp"
 #include "suite/suite.hpp"
+#include "support/sleep.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sqlite3.h>
@@ -30,11 +31,6 @@ protected:
         run_with_engine(create_engine(url, options), std::move(body));
     }
 };
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 TEST_F(SqliteOnly, FileDatabasesUseWalAndOtherJournalModesOnRequest) {
     with_engine(dir.sqlite_url("wal.db"), {}, [](Engine& engine) -> asio::awaitable<void> {

@@ -12,17 +12,13 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "suite/suite.hpp"
+#include "support/sleep.hpp"
 
 namespace asyncsql::test {
 namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 // Spawns `n` copies of make(i) and waits for all of them.
 template <class Make>

@@ -4,9 +4,7 @@
 
 #include <cmath>
 #include <iostream>
-#include <map>
 #include <random>
-#include <set>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -19,7 +17,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "suite/suite.hpp"
+#include "support/ledger.hpp"
 #include "support/process_resources.hpp"
+#include "support/sleep.hpp"
 
 namespace asyncsql::test {
 namespace {
@@ -58,10 +58,6 @@ asio::awaitable<Clock::duration> expect_deadline(asio::awaitable<T> operation) {
     co_return took;
 }
 
-asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-    co_await timer.async_wait(asio::use_awaitable);
-}
 
 // A server restart kills every pooled connection at once; after the first
 // one is found broken, the others are pinged at checkout and replaced, so
@@ -293,58 +289,19 @@ TEST_F(ReliabilitySuite, OperationThatFinishesInTimeIsUntouched) {
     });
 }
 
-// What a fault scenario saw: operations, how each failure was classed, and
-// the transactions whose COMMIT returned (which must all be in the ledger).
-struct FaultLedger {
-    std::uint64_t operations = 0;
-    std::map<std::string, std::uint64_t> errors;  // "Class/kind"
-    std::set<std::int64_t> committed;
-    std::set<std::int64_t> outcome_unknown;
-    std::set<std::int64_t> failed;
-
-    void count(const std::exception_ptr& failure) {
-        try {
-            std::rethrow_exception(failure);
-        } catch (const Error& e) {
-            std::string name = std::string(error_class_name(e)) + "/" + std::string(to_string(e.kind()));
-            if (e.kind() == ErrorKind::other) name += "/" + std::to_string(e.native_code()) + " " + e.message() + " [" + e.statement() + "]";
-            ++errors[name];
-        } catch (const boost::system::system_error& e) {
-            // Asio refuses a co_await once its coroutine is cancelled, before
-            // the library is entered (docs/reliability.md).
-            if (e.code() == asio::error::operation_aborted)
-                ++errors["asio/operation_aborted"];
-            else
-                ++errors[std::string("unexpected: ") + e.what()];
-        } catch (const std::exception& e) {
-            ++errors[std::string("unexpected: ") + e.what()];
-        }
-    }
-
-    std::string summary() const {
-        std::string out = std::to_string(operations) + " operations, " + std::to_string(committed.size()) +
-                          " committed, " + std::to_string(outcome_unknown.size()) + " commit outcome unknown, errors {";
-        for (const auto& [name, n] : errors) out += " " + name + ": " + std::to_string(n);
-        return out + " }";
-    }
-};
-
-// Every id whose COMMIT returned is in `table`, none whose transaction failed
-// for sure is; returns the rows verified.
-asio::awaitable<std::size_t> verify_ledger(Engine& engine, const FaultLedger& ledger, std::string table) {
+// The ledger's check on a connection of the engine's own; the rows verified
+// are in its summary.
+asio::awaitable<void> verify_ledger(Engine& engine, Ledger& ledger) {
     auto c = co_await engine.connect("ledger check");
-    auto result = co_await c.execute("SELECT id FROM " + table);
-    std::set<std::int64_t> present;
-    for (const auto& row : result) present.insert(row.get<std::int64_t>(0));
-    std::size_t verified = 0;
-    for (const auto id : ledger.committed) {
-        EXPECT_TRUE(present.count(id)) << "committed row " << id << " is missing";
-        verified += present.count(id);
-    }
-    for (const auto id : ledger.failed) EXPECT_FALSE(present.count(id)) << "row " << id << " of a failed transaction is present";
-    for (const auto id : present)
-        EXPECT_TRUE(ledger.committed.count(id) || ledger.outcome_unknown.count(id)) << "row " << id << " came from nowhere";
-    co_return verified;
+    const std::string problems = co_await ledger.verify(c);
+    EXPECT_EQ(problems, "");
+    for (const auto& what : ledger.unexpected()) ADD_FAILURE() << what;
+}
+
+void print_summary(const std::string& scenario, std::uint64_t operations, const Ledger& ledger,
+                   const std::string& leaked) {
+    std::cout << "FAULT-SUMMARY " << backend_under_test().name << " " << scenario << ": " << operations
+              << " operations, " << ledger.outcome() << ", leaks: " << (leaked.empty() ? "none" : leaked) << "\n";
 }
 
 // Waits until the pool has taken back (and rolled back) every connection.
@@ -381,8 +338,8 @@ asio::awaitable<std::exception_ptr> cancelled_after(std::chrono::microseconds de
 // the operations suspend often enough that some cancellations must land.
 void ReliabilitySuite::random_cancellation(Options options, bool must_cancel, const std::string& title) {
     const auto before = ProcessResources::now();
-    FaultLedger ledger;
-    std::size_t verified = 0;
+    Ledger ledger;
+    std::uint64_t operations_run = 0;
     options.insert(options.end(), {{"pool_size", "6"}, {"max_overflow", "0"}, {"pool_timeout", "20"}});
     run_with_engine(make_engine(options), [&](Engine& engine) -> asio::awaitable<void> {
         co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
@@ -433,45 +390,37 @@ void ReliabilitySuite::random_cancellation(Options options, bool must_cancel, co
                             });
                         }
                     });
-                    ++ledger.operations;
+                    ++operations_run;
                     if (!failure) {
-                        if (writes) ledger.committed.insert(id);
-                        continue;
+                        if (writes) ledger.committed(id);
+                    } else if (writes) {
+                        ledger.failed(id, failure);
+                    } else {
+                        ledger.count(failure);
                     }
-                    ledger.count(failure);
-                    if (!writes) continue;
-                    bool unknown = false;
-                    try {
-                        std::rethrow_exception(failure);
-                    } catch (const CommitOutcomeUnknownError&) {
-                        unknown = true;
-                    } catch (...) {
-                    }
-                    (unknown ? ledger.outcome_unknown : ledger.failed).insert(id);
                 }
                 --running;
             }, asio::detached);
         }
         while (running > 0) co_await sleep_for(20ms);
         co_await settle(engine);
-        verified = co_await verify_ledger(engine, ledger, "ledger");
+        co_await verify_ledger(engine, ledger);
         const PoolStatus status = engine.pool_status();
         EXPECT_EQ(status.checked_out, 0u);
         EXPECT_EQ(status.waiters, 0u);
-        EXPECT_GT(ledger.committed.size(), 100u) << "some operations must get through";
+        EXPECT_GT(ledger.committed(), 100u) << "some operations must get through";
         if (must_cancel) {
-            EXPECT_GT(ledger.errors.size(), 0u) << "and some must be cancelled";
+            EXPECT_GT(ledger.errors(), 0u) << "and some must be cancelled";
         }
         // Cancellation, and SQLite's busy database-wide lock: nothing else.
-        for (const auto& [name, n] : ledger.errors)
+        for (const auto& [name, n] : ledger.error_counts())
             EXPECT_TRUE(name == "OperationalError/cancelled" || name == "asio/operation_aborted" ||
                         name == "OperationalError/lock_timeout")
                 << name << " x" << n;
     });
     const std::string leaked = wait_until_released(before);
     EXPECT_EQ(leaked, "");
-    std::cout << "FAULT-SUMMARY " << backend_under_test().name << " " << title << ": " << ledger.summary()
-              << ", ledger rows verified " << verified << ", leaks: " << (leaked.empty() ? "none" : leaked) << "\n";
+    print_summary(title, operations_run, ledger, leaked);
 }
 
 TEST_F(ReliabilitySuite, TenThousandOperationsCancelledAtRandomPointsLoseNothing) {
@@ -493,35 +442,32 @@ TEST_F(ReliabilitySuite, RandomCancellationInTheDefaultExecutionModeLosesNothing
 // gets a connection and does its work or gets a TimeoutError, and the queue
 // is empty afterwards.
 TEST_F(ReliabilitySuite, ThousandWaitersOnAnExhaustedPoolEndCleanly) {
+    constexpr std::uint64_t tasks_run = 1000;
     const auto before = ProcessResources::now();
-    FaultLedger ledger;
-    std::size_t verified = 0;
+    Ledger ledger;
     Options options = backend_under_test().fast_commit_options;
     options.insert(options.end(), {{"pool_size", "4"}, {"max_overflow", "0"}, {"pool_timeout", "0.3"}});
     with_engine(options, [&](Engine& engine) -> asio::awaitable<void> {
         co_await engine.transaction([](Connection& c) -> asio::awaitable<void> {
             co_await c.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY, note VARCHAR(20))");
         });
-        constexpr int tasks = 1000;
+        constexpr int tasks = tasks_run;
         int finished = 0;
         std::size_t most_waiters = 0;
         auto ex = co_await asio::this_coro::executor;
         for (int id = 0; id < tasks; ++id) {
             asio::co_spawn(ex, [&, id]() -> asio::awaitable<void> {
-                ++ledger.operations;
                 try {
                     co_await engine.transaction([id](Connection& c) -> asio::awaitable<void> {
                         co_await c.execute("INSERT INTO ledger VALUES (:id, 'waiter')", {{"id", id}});
                         co_await sleep_for(2ms);
                     });
-                    ledger.committed.insert(id);
+                    ledger.committed(id);
                 } catch (const TimeoutError& e) {
                     EXPECT_NE(e.message().find("Held by:"), std::string::npos) << e.message();
-                    ledger.count(std::current_exception());
-                    ledger.failed.insert(id);
+                    ledger.failed(id, std::current_exception());
                 } catch (...) {
-                    ledger.count(std::current_exception());
-                    ledger.failed.insert(id);
+                    ledger.failed(id, std::current_exception());
                 }
                 ++finished;
             }, asio::detached);
@@ -535,11 +481,12 @@ TEST_F(ReliabilitySuite, ThousandWaitersOnAnExhaustedPoolEndCleanly) {
         EXPECT_EQ(status.waiters, 0u);
         EXPECT_EQ(status.checked_out, 0u);
         EXPECT_GT(most_waiters, 900u) << "the tasks did queue";
-        const auto timeouts = ledger.errors["TimeoutError/pool_timeout"];
+        const auto found = ledger.error_counts().find("TimeoutError/pool_timeout");
+        const auto timeouts = static_cast<std::uint64_t>(found == ledger.error_counts().end() ? 0 : found->second);
         EXPECT_GT(timeouts, 0u);
         EXPECT_EQ(status.timeouts, timeouts);
-        EXPECT_EQ(ledger.committed.size() + timeouts, static_cast<std::size_t>(tasks)) << ledger.summary();
-        verified = co_await verify_ledger(engine, ledger, "ledger");
+        EXPECT_EQ(ledger.committed() + timeouts, static_cast<std::size_t>(tasks)) << ledger.outcome();
+        co_await verify_ledger(engine, ledger);
         // And the pool serves at once afterwards.
         const auto asked = Clock::now();
         auto c = co_await engine.connect();
@@ -547,8 +494,7 @@ TEST_F(ReliabilitySuite, ThousandWaitersOnAnExhaustedPoolEndCleanly) {
     });
     const std::string leaked = wait_until_released(before);
     EXPECT_EQ(leaked, "");
-    std::cout << "FAULT-SUMMARY " << backend_under_test().name << " 1000 waiters: " << ledger.summary()
-              << ", ledger rows verified " << verified << ", leaks: " << (leaked.empty() ? "none" : leaked) << "\n";
+    print_summary("1000 waiters", tasks_run, ledger, leaked);
 }
 
 // A server that accepts the TCP connection and then says nothing: connect()
