@@ -30,6 +30,9 @@ public:
     virtual asio::awaitable<std::unique_ptr<driver::Connection>> connect(
         const Url& url, const EngineOptions& options) const = 0;
     virtual PoolKind default_pool(const Url& url) const = 0;
+    // Whether its connections implement execute_pipelined(), so that the
+    // engine may share them between callers (the `pipelining` option).
+    virtual bool pipelines() const noexcept { return false; }
 };
 
 // Throws ArgumentError when this build has no backend for `dialect_name`.

@@ -18,6 +18,10 @@ asio::awaitable<std::vector<ExecuteOutcome>> Connection::execute_batch(std::span
     co_return outcomes;
 }
 
+asio::awaitable<ExecuteOutcome> Connection::execute_pipelined(const ExecuteRequest&, std::function<void()>&) {
+    throw NotSupportedError("this backend cannot pipeline statements", ErrorKind::not_supported);
+}
+
 asio::awaitable<std::int64_t> Connection::copy_in(std::span<const std::string>, std::string_view,
                                                   std::span<const std::vector<Value>>) {
     throw NotSupportedError("COPY is a PostgreSQL feature; use execute_many on this backend",

@@ -70,6 +70,16 @@ public:
     virtual ~Connection() = default;
 
     virtual asio::awaitable<ExecuteOutcome> execute(const ExecuteRequest& request) = 0;
+
+    // The statement joins those other callers have under way on this
+    // connection, sharing their round trips (PostgreSQL's pipeline), and may
+    // be called again before an earlier call has finished. For statements
+    // outside any transaction: no prelude, one parameter set at most. While
+    // the call lasts, `interrupt` cancels this statement alone (a statement
+    // timeout); an Asio cancellation of the call does the same. Backends
+    // that cannot pipeline throw NotSupportedError.
+    virtual asio::awaitable<ExecuteOutcome> execute_pipelined(const ExecuteRequest& request,
+                                                              std::function<void()>& interrupt);
     virtual asio::awaitable<std::unique_ptr<Cursor>> open_cursor(const ExecuteRequest& request) = 0;
     // Round trip that proves the connection works; throws on failure.
     virtual asio::awaitable<void> ping() = 0;

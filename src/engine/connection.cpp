@@ -158,13 +158,13 @@ boost::asio::awaitable<void> Connection::rollback() {
 
 boost::asio::awaitable<Transaction> Connection::begin() {
     auto& state = open_state(state_);
-    state.ready();
+    state.check_ready();
     co_return Transaction(state_, state.begin_transaction());
 }
 
 boost::asio::awaitable<Transaction> Connection::begin_nested() {
     auto& state = open_state(state_);
-    state.ready();
+    state.check_ready();
     co_return Transaction(state_, state.begin_savepoint());
 }
 

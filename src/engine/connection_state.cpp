@@ -11,6 +11,7 @@
 #include "asyncsql/error.hpp"
 #include "asyncsql/log.hpp"
 #include "engine/cancellation.hpp"
+#include "engine/shareable_statement.hpp"
 
 namespace asyncsql::detail {
 
@@ -21,20 +22,21 @@ using Clock = std::chrono::steady_clock;
 // Interrupts the running statement when its time is up. Shared with the
 // timer's handler, which may run after the statement has finished.
 struct Watchdog {
-    explicit Watchdog(const asio::any_io_executor& ex, driver::Connection& c) : timer(ex), connection(&c) {}
+    explicit Watchdog(const asio::any_io_executor& ex, std::function<void()> interrupt)
+        : timer(ex), interrupt(std::move(interrupt)) {}
     asio::steady_timer timer;
-    driver::Connection* connection;
+    std::function<void()> interrupt;  // valid until done
     bool fired = false;
     bool done = false;
 
-    static std::shared_ptr<Watchdog> arm(const asio::any_io_executor& ex, driver::Connection& c,
+    static std::shared_ptr<Watchdog> arm(const asio::any_io_executor& ex, std::function<void()> interrupt,
                                          std::chrono::milliseconds limit) {
-        auto dog = std::make_shared<Watchdog>(ex, c);
+        auto dog = std::make_shared<Watchdog>(ex, std::move(interrupt));
         dog->timer.expires_after(limit);
         dog->timer.async_wait([dog](boost::system::error_code ec) {
             if (ec || dog->done) return;
             dog->fired = true;
-            dog->connection->cancel();
+            dog->interrupt();
         });
         return dog;
     }
@@ -76,8 +78,9 @@ std::string milliseconds(Clock::duration d) {
 
 }  // namespace
 
-ConnectionState::ConnectionState(std::shared_ptr<EngineState> e, pool::PooledConnection l)
-    : engine(std::move(e)), lease(std::move(l)) {}
+ConnectionState::ConnectionState(std::shared_ptr<EngineState> e, pool::PooledConnection l, bool shared,
+                                 std::string name)
+    : engine(std::move(e)), lease(std::move(l)), sharing(shared), label(std::move(name)) {}
 
 ConnectionState::~ConnectionState() { release(); }
 
@@ -88,15 +91,32 @@ void ConnectionState::release() noexcept {
     lease.release();
 }
 
-driver::Connection& ConnectionState::ready() {
-    if (closed || !lease)
+void ConnectionState::check_ready() const {
+    if (closed)
         throw ResourceClosedError("this connection is closed; check out a new one from the engine",
                                   ErrorKind::resource_closed);
     if (open_stream)
         throw InterfaceError("a StreamResult is still reading on this connection; read it to the end "
                              "or close() it before running another statement",
                              ErrorKind::invalid_state);
-    return *lease;
+}
+
+asio::awaitable<driver::Connection*> ConnectionState::bound() {
+    check_ready();
+    if (sharing) {
+        // Others may be pipelining on it: this Connection then moves to a
+        // connection of its own (its statements so far left nothing on the
+        // session: see shareable_statement()).
+        sharing = false;
+        if (!lease.take_whole()) lease.release();
+    }
+    if (!lease) {
+        lease = co_await engine->checkout(label, false);
+        // Closed while it waited: give the connection straight back.
+        if (closed) lease.release();
+        check_ready();
+    }
+    co_return &*lease;
 }
 
 std::string ConnectionState::isolation_level() const {
@@ -148,7 +168,7 @@ void ConnectionState::drop_unsent_from(std::size_t index) noexcept {
 }
 
 asio::awaitable<void> ConnectionState::end_frame(std::uint64_t serial, bool commit) {
-    ready();
+    check_ready();
     // Asio would refuse the statement's co_await below after the stack is
     // changed; refuse before it is.
     const auto cancellation = co_await asio::this_coro::cancellation_state;
@@ -253,6 +273,10 @@ void ConnectionState::after_failure(bool disconnected) noexcept {
     pending.clear();
     driver::Connection& d = *lease;
     if (disconnected) lease.report_disconnect();
+    if (sharing) {  // no transaction of this Connection's was open on it
+        if (!d.usable()) lease.invalidate();
+        return;
+    }
     bool transaction_gone = true;
     if (!d.usable() || d.transaction_state() == driver::TransactionState::unknown) {
         lease.invalidate();
@@ -290,8 +314,8 @@ std::string ConnectionState::echo_line(std::string_view sql, std::span<const std
 }
 
 template <class Op>
-auto ConnectionState::observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op)
-    -> decltype(op()) {
+auto ConnectionState::observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op,
+                               const std::function<void()>* interrupt) -> decltype(op()) {
     using T = typename decltype(op())::value_type;
     const StatementEvent event{
         .connection_id = lease.id(), .sql = sql, .parameter_sets = std::max<std::size_t>(sets.size(), 1)};
@@ -306,7 +330,16 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
     const auto started = Clock::now();
     const auto limit = options.timeout ? options.timeout : e.options.statement_timeout;
     std::shared_ptr<Watchdog> watchdog;
-    if (limit) watchdog = Watchdog::arm(co_await asio::this_coro::executor, *lease, *limit);
+    if (limit) {
+        std::function<void()> stop = [interrupt, connection = &*lease] {
+            if (interrupt) {
+                if (*interrupt) (*interrupt)();
+            } else {
+                connection->cancel();
+            }
+        };
+        watchdog = Watchdog::arm(co_await asio::this_coro::executor, std::move(stop), *limit);
+    }
 
     std::optional<T> result;
     std::exception_ptr failure;
@@ -363,10 +396,28 @@ auto ConnectionState::observed(std::string_view sql, std::span<const std::vector
     co_return std::move(*result);
 }
 
+bool ConnectionState::may_share(std::string_view sql, std::span<const std::vector<Value>> sets,
+                                bool control) const {
+    return sharing && !control && frames.empty() && pending.empty() && sets.size() <= 1 && autocommit() &&
+           shareable_statement(sql);
+}
+
+// One statement in the pipeline of the connection this Connection shares.
+asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute_shared(std::string_view sql,
+                                                                        std::span<const std::vector<Value>> sets) {
+    driver::Connection& d = *lease;
+    std::function<void()> interrupt;
+    const driver::ExecuteRequest request{.sql = sql, .parameter_sets = sets};
+    co_return co_await observed(sql, sets, [&] { return d.execute_pipelined(request, interrupt); }, &interrupt);
+}
+
 asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_view sql,
                                                                  std::span<const std::vector<Value>> sets,
                                                                  bool autobegin, bool control) {
-    driver::Connection& d = ready();
+    check_ready();
+    if (may_share(sql, sets, control)) co_return co_await execute_shared(sql, sets);
+    driver::Connection* connection = co_await bound();
+    driver::Connection& d = *connection;
     if (autobegin && frames.empty() && !autocommit()) begin_transaction();
     const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets, .control = control};
     auto outcome = co_await observed(sql, sets, [&] { return d.execute(request); });
@@ -376,7 +427,8 @@ asio::awaitable<driver::ExecuteOutcome> ConnectionState::execute(std::string_vie
 
 asio::awaitable<std::vector<driver::ExecuteOutcome>> ConnectionState::execute_batch(
     std::span<const driver::BatchItem> items) {
-    driver::Connection& d = ready();
+    driver::Connection* connection = co_await bound();
+    driver::Connection& d = *connection;
     if (frames.empty() && !autocommit()) begin_transaction();
     // Events and echo see the batch as one statement: its texts, one per line.
     std::string text;
@@ -388,7 +440,8 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> ConnectionState::execute_ba
 
 asio::awaitable<std::int64_t> ConnectionState::copy_in(std::string_view copy_sql,
                                                        std::span<const std::vector<Value>> rows) {
-    driver::Connection& d = ready();
+    driver::Connection* connection = co_await bound();
+    driver::Connection& d = *connection;
     if (frames.empty() && !autocommit()) begin_transaction();
     const auto loaded = co_await observed(copy_sql, {}, [&] { return d.copy_in(pending, copy_sql, rows); });
     on_sent();
@@ -397,7 +450,8 @@ asio::awaitable<std::int64_t> ConnectionState::copy_in(std::string_view copy_sql
 
 asio::awaitable<std::int64_t> ConnectionState::copy_out(std::string_view copy_sql,
                                                         const std::function<void(std::string_view)>& sink) {
-    driver::Connection& d = ready();
+    driver::Connection* connection = co_await bound();
+    driver::Connection& d = *connection;
     if (frames.empty() && !autocommit()) begin_transaction();
     const auto copied = co_await observed(copy_sql, {}, [&] { return d.copy_out(pending, copy_sql, sink); });
     on_sent();
@@ -406,7 +460,8 @@ asio::awaitable<std::int64_t> ConnectionState::copy_out(std::string_view copy_sq
 
 asio::awaitable<std::unique_ptr<driver::Cursor>> ConnectionState::open_cursor(
     std::string_view sql, std::span<const std::vector<Value>> sets) {
-    driver::Connection& d = ready();
+    driver::Connection* connection = co_await bound();
+    driver::Connection& d = *connection;
     if (frames.empty() && !autocommit()) begin_transaction();
     const driver::ExecuteRequest request{.prelude = pending, .sql = sql, .parameter_sets = sets};
     auto cursor = co_await observed(sql, sets, [&] { return d.open_cursor(request); });

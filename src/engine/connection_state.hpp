@@ -6,6 +6,7 @@
 
 #include <any>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +39,10 @@ struct ConnectionState {
 
     std::shared_ptr<EngineState> engine;
     pool::PooledConnection lease;
+    // The lease is shared with other Connections that pipeline statements
+    // on it, until this one needs a connection of its own (see bound()).
+    bool sharing = false;
+    std::string label;  // for that later checkout
     ExecutionOptions options;
     std::unordered_map<std::string, std::any> info;
     std::vector<Frame> frames;
@@ -47,11 +52,15 @@ struct ConnectionState {
     bool closed = false;
     bool committing = false;  // a COMMIT is on its way
 
-    ConnectionState(std::shared_ptr<EngineState> engine, pool::PooledConnection lease);
+    ConnectionState(std::shared_ptr<EngineState> engine, pool::PooledConnection lease, bool sharing,
+                    std::string label);
     ~ConnectionState();
 
     // Throws ResourceClosedError / InterfaceError when no statement may run now.
-    driver::Connection& ready();
+    void check_ready() const;
+    // The connection, checked out whole first if this Connection has none
+    // of its own.
+    asio::awaitable<driver::Connection*> bound();
     std::string isolation_level() const;
     bool autocommit() const { return isolation_level() == "AUTOCOMMIT"; }
 
@@ -82,8 +91,14 @@ struct ConnectionState {
     void release() noexcept;
 
 private:
+    // `interrupt`: what a statement timeout calls (default: the connection's cancel()).
     template <class Op>
-    auto observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op) -> decltype(op());
+    auto observed(std::string_view sql, std::span<const std::vector<Value>> sets, Op op,
+                  const std::function<void()>* interrupt = nullptr) -> decltype(op());
+    // Whether `sql` may run on a connection shared with other callers.
+    bool may_share(std::string_view sql, std::span<const std::vector<Value>> sets, bool control) const;
+    asio::awaitable<driver::ExecuteOutcome> execute_shared(std::string_view sql,
+                                                           std::span<const std::vector<Value>> sets);
     std::string echo_line(std::string_view sql, std::span<const std::vector<Value>> sets) const;
     void on_sent() noexcept;
     void after_failure(bool disconnected) noexcept;

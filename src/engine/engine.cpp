@@ -43,6 +43,26 @@ pool::ConnectionPool& EngineState::pool_on(const boost::asio::any_io_executor& e
     return *pool;
 }
 
+boost::asio::awaitable<pool::PooledConnection> EngineState::checkout(std::string label, bool shared) {
+    auto& pool = pool_on(co_await boost::asio::this_coro::executor);
+    pool::PooledConnection lease;
+    std::exception_ptr failure;
+    try {
+        if (shared)
+            lease = co_await pool.acquire_shared(std::move(label));
+        else
+            lease = co_await pool.acquire(std::move(label));
+    } catch (...) {
+        failure = as_library_error(std::current_exception());
+    }
+    if (failure) std::rethrow_exception(failure);
+    co_return lease;
+}
+
+bool EngineState::pipelines() const {
+    return options.pipelining && backend->pipelines() && options.isolation_level == "AUTOCOMMIT";
+}
+
 void EngineState::echo(const std::string& line) const { log_line(line); }
 
 }  // namespace detail
@@ -95,16 +115,12 @@ Engine create_engine(const Url& url, EngineOptions options) {
 
 boost::asio::awaitable<Connection> Engine::connect(std::string label) {
     auto& state = engine_state(state_);
-    auto& pool = state.pool_on(co_await boost::asio::this_coro::executor);
-    pool::PooledConnection lease;
-    std::exception_ptr failure;
-    try {
-        lease = co_await pool.acquire(std::move(label));
-    } catch (...) {
-        failure = detail::as_library_error(std::current_exception());
-    }
-    if (failure) std::rethrow_exception(failure);
-    co_return Connection(std::make_shared<detail::ConnectionState>(state_, std::move(lease)));
+    const bool shared = state.pipelines();
+    // Kept for the whole checkout a shared one may need later. (Not built
+    // inside the co_await expression: g++ 12 mishandles such temporaries.)
+    std::string checkout_label = shared ? label : std::move(label);
+    pool::PooledConnection lease = co_await state.checkout(std::move(checkout_label), shared);
+    co_return Connection(std::make_shared<detail::ConnectionState>(state_, std::move(lease), shared, std::move(label)));
 }
 
 boost::asio::awaitable<void> Engine::dispose() {

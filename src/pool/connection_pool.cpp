@@ -25,6 +25,7 @@ struct PooledConnection::Entry {
     Clock::time_point checked_out_at;
     std::string label;
     bool invalidated = false;
+    std::size_t sharers = 0;  // holders through acquire_shared(); 0 when held whole
 };
 
 // A task queued for a connection. It sleeps on its timer until the deadline;
@@ -70,8 +71,25 @@ void PooledConnection::report_disconnect() noexcept {
 
 void PooledConnection::release() noexcept {
     if (!entry_) return;
-    pool_->release(*std::exchange(entry_, nullptr));
-    pool_.reset();
+    Entry& entry = *std::exchange(entry_, nullptr);
+    auto pool = std::move(pool_);
+    if (entry.sharers > 0) {
+        if (--entry.sharers > 0) {
+            if (pool->hooks_.on_checkin) pool->hooks_.on_checkin(entry.id);
+            return;
+        }
+        std::erase(pool->shared_, &entry);
+    }
+    pool->release(entry);
+}
+
+bool PooledConnection::take_whole() noexcept {
+    if (!entry_ || entry_->sharers > 1) return false;
+    if (entry_->sharers == 1) {
+        entry_->sharers = 0;
+        std::erase(pool_->shared_, entry_);
+    }
+    return true;
 }
 
 // ---- ConnectionPool --------------------------------------------------------
@@ -212,18 +230,47 @@ asio::awaitable<ConnectionPool::Entry*> ConnectionPool::open_new() {
 }
 
 PooledConnection ConnectionPool::hand_out(Entry& entry, std::string label, Clock::time_point asked_at) {
-    const auto now = Clock::now();
     entry.state = Entry::State::checked_out;
     entry.label = std::move(label);
-    entry.checked_out_at = now;
+    entry.checked_out_at = Clock::now();
+    count_checkout(entry, asked_at);
+    return PooledConnection(shared_from_this(), &entry);
+}
+
+void ConnectionPool::count_checkout(const Entry& entry, Clock::time_point asked_at) noexcept {
+    const auto waited = Clock::now() - asked_at;
     ++counters_.checkouts;
-    counters_.checkout_wait_total += now - asked_at;
-    counters_.checkout_wait_max = std::max(counters_.checkout_wait_max, now - asked_at);
+    counters_.checkout_wait_total += waited;
+    counters_.checkout_wait_max = std::max(counters_.checkout_wait_max, waited);
     if (hooks_.log)
         log("checkout of connection #" + std::to_string(entry.id) +
             (entry.label.empty() ? std::string() : " by '" + entry.label + "'"));
-    if (hooks_.on_checkout) hooks_.on_checkout(entry.id, now - asked_at);
-    return PooledConnection(shared_from_this(), &entry);
+    if (hooks_.on_checkout) hooks_.on_checkout(entry.id, waited);
+}
+
+ConnectionPool::Entry* ConnectionPool::least_shared() const noexcept {
+    Entry* best = nullptr;
+    for (Entry* entry : shared_) {
+        if (entry->invalidated || !entry->connection->usable()) continue;
+        if (!best || entry->sharers < best->sharers) best = entry;
+    }
+    return best;
+}
+
+asio::awaitable<PooledConnection> ConnectionPool::acquire_shared(std::string label) {
+    const auto asked_at = Clock::now();
+    const bool room = entries_.size() + opening_ < std::min(capacity(), idle_limit());
+    if (idle_.empty() && !room && !disposed_) {
+        if (Entry* entry = least_shared()) {
+            ++entry->sharers;
+            count_checkout(*entry, asked_at);
+            co_return PooledConnection(shared_from_this(), entry);
+        }
+    }
+    PooledConnection lease = co_await acquire(std::move(label));
+    lease.entry_->sharers = 1;
+    shared_.push_back(lease.entry_);
+    co_return lease;
 }
 
 asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {

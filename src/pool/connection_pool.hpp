@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -73,6 +74,9 @@ public:
     void report_disconnect() noexcept;
     // Returns the connection now (the destructor's job, done early).
     void release() noexcept;
+    // A checkout from acquire_shared() that no one else shares becomes a
+    // whole one (true); false when others share it.
+    bool take_whole() noexcept;
 
 private:
     friend class ConnectionPool;
@@ -94,6 +98,12 @@ public:
 
     // Waits at most config.timeout (TimeoutError naming the holders).
     asio::awaitable<PooledConnection> acquire(std::string label);
+    // A connection for one pipelined statement (driver::Connection::
+    // execute_pipelined), which other such checkouts may hold at the same
+    // time: an idle one, a new one while fewer than pool_size are open, else
+    // the one shared by the fewest, else the first to come back. A shared
+    // connection is never handed out whole until its last sharer lets go.
+    asio::awaitable<PooledConnection> acquire_shared(std::string label);
 
     PoolStatus status() const;
     const asio::any_io_executor& executor() const noexcept { return executor_; }
@@ -113,6 +123,8 @@ private:
     asio::awaitable<bool> ready_for_use(Entry& entry);
     asio::awaitable<Entry*> open_new();
     PooledConnection hand_out(Entry& entry, std::string label, Clock::time_point asked_at);
+    Entry* least_shared() const noexcept;
+    void count_checkout(const Entry& entry, Clock::time_point asked_at) noexcept;
     void release(Entry& entry) noexcept;
     void make_available(Entry& entry) noexcept;
     void discard(Entry& entry) noexcept;
@@ -129,6 +141,7 @@ private:
 
     std::unordered_map<Entry*, std::unique_ptr<Entry>> entries_;
     std::deque<Entry*> idle_;  // most recently returned at the back
+    std::vector<Entry*> shared_;  // checked out by acquire_shared()
     std::list<Waiter*> waiters_;
     std::size_t opening_ = 0;
     std::size_t closing_ = 0;

@@ -126,6 +126,10 @@ void set_pool_pre_ping(EngineOptions& o, std::string_view k, std::string_view v)
     o.pool_pre_ping = parse_bool(k, v);
 }
 
+void set_pipelining(EngineOptions& o, std::string_view k, std::string_view v) {
+    o.pipelining = parse_bool(k, v);
+}
+
 void set_pool_use_lifo(EngineOptions& o, std::string_view k, std::string_view v) {
     o.pool_use_lifo = parse_bool(k, v);
 }
@@ -224,7 +228,7 @@ struct KnownOption {
     Setter set;
 };
 
-constexpr std::array<KnownOption, 14> kKnownOptions{{
+constexpr std::array<KnownOption, 15> kKnownOptions{{
     {"pool_size", set_pool_size},
     {"max_overflow", set_max_overflow},
     {"pool_timeout", set_pool_timeout},
@@ -239,6 +243,7 @@ constexpr std::array<KnownOption, 14> kKnownOptions{{
     {"connect_timeout", set_connect_timeout},
     {"statement_cache_size", set_statement_cache_size},
     {"statement_timeout", set_statement_timeout},
+    {"pipelining", set_pipelining},
 }};
 
 }  // namespace

@@ -38,6 +38,10 @@ struct EngineOptions {
     std::chrono::milliseconds connect_timeout{10000};
     std::size_t statement_cache_size = 100;
     std::optional<std::chrono::milliseconds> statement_timeout{};  // none = no limit
+    // With isolation_level AUTOCOMMIT on a backend that pipelines
+    // (PostgreSQL), statements outside transactions from different
+    // Connections share pooled connections and their round trips.
+    bool pipelining = true;
     // Every query option not known here, in order, for the driver.
     std::vector<std::pair<std::string, std::string>> driver_options{};
 

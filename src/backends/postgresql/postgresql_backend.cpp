@@ -23,6 +23,7 @@ public:
     }
 
     backends::PoolKind default_pool(const Url&) const override { return backends::PoolKind::queue; }
+    bool pipelines() const noexcept override { return true; }
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "asyncsql/error.hpp"
 #include "asyncsql/sql/compiled_sql.hpp"
 #include "asyncsql/sql/sql_syntax.hpp"
+#include "backends/postgresql/driver/pg_wire.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
 #include "driver/statement_text.hpp"
 #include "driver/value_count.hpp"
@@ -66,59 +67,6 @@ bool binary_decodable(const std::vector<Oid>& types) {
 }
 
 }  // namespace
-
-// Parameters of one execution, encoded into one buffer and pointed into.
-struct WireParameters {
-    std::string buffer;
-    std::vector<EncodedParameter> encoded;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-    std::vector<Oid> types;
-
-    // `targets`: the server's parameter types for a prepared statement (a
-    // value whose natural binary type differs is sent as text, which every
-    // type can parse); empty for an unnamed statement (natural types).
-    void encode(const std::vector<Value>& parameters, const std::vector<Oid>& targets) {
-        encoded.reserve(parameters.size());
-        for (std::size_t i = 0; i < parameters.size(); ++i) {
-            const std::size_t start = buffer.size();
-            EncodedParameter p = encode_parameter(parameters[i], buffer);
-            const Oid target = i < targets.size() ? targets[i] : 0;
-            // An unnamed statement leaves an integer's type to the server as
-            // a prepared one does (see prepared()): sent as untyped text.
-            const bool untyped_integer = targets.empty() && parameters[i].kind() == ValueKind::integer;
-            if (!p.is_null && p.format == 1 && (untyped_integer || (target != 0 && p.type != target))) {
-                buffer.resize(start);
-                buffer += encode_text(parameters[i]);
-                p = EncodedParameter{.type = 0, .format = 0, .is_null = false, .offset = start,
-                                     .length = buffer.size() - start};
-            }
-            // libpq reads text-format values up to their NUL, ignoring lengths,
-            // and PostgreSQL text cannot hold NUL: refuse rather than truncate.
-            if (!p.is_null && p.format == 0) {
-                if (std::string_view(buffer.data() + p.offset, p.length).find('\0') != std::string_view::npos)
-                    throw DataError(ErrorInfo{
-                        .message = "parameter " + std::to_string(i + 1) +
-                                   ": PostgreSQL text cannot contain NUL bytes; send binary data as Bytes (bytea)",
-                        .kind = ErrorKind::data_exception});
-                buffer.push_back('\0');
-            }
-            encoded.push_back(p);
-            lengths.push_back(static_cast<int>(p.length));
-            formats.push_back(p.format);
-            types.push_back(p.type);
-        }
-    }
-
-    // Pointers into the buffer, taken only when sending: the buffer may have
-    // moved (short strings live inside the object).
-    std::vector<const char*> values() const {
-        std::vector<const char*> out;
-        out.reserve(encoded.size());
-        for (const auto& p : encoded) out.push_back(p.is_null ? nullptr : buffer.data() + p.offset);
-        return out;
-    }
-};
 
 namespace {
 
@@ -569,23 +517,6 @@ void PgConnection::send_simple(const std::string& sql) {
         throw_connection_error("could not send", sql);
 }
 
-namespace {
-
-WireParameters wire_parameters(const PreparedStatement* statement, const std::vector<Value>& parameters,
-                               std::string_view sql) {
-    // The server would answer too few values with 08P01, a protocol
-    // violation, and take too many for an unnamed statement as parameters
-    // it never reads: count them here.
-    const std::size_t expected =
-        statement ? statement->parameter_types.size() : highest_dollar_placeholder(sql, postgresql_syntax());
-    driver::check_value_count("postgresql: ", expected, parameters.size(), sql);
-    static const std::vector<Oid> natural;
-    WireParameters wire;
-    wire.encode(parameters, statement ? statement->parameter_types : natural);
-    return wire;
-}
-
-}  // namespace
 
 void PgConnection::send_statement(std::string_view sql, const PreparedStatement* statement,
                                   const WireParameters& wire, bool single_row) {
@@ -711,26 +642,8 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
     }
 
     std::vector<driver::ExecuteOutcome> outcomes(items.size());
-    std::vector<bool> counted(items.size(), false);
     std::optional<ErrorInfo> failure;
     std::exception_ptr decode_failure;
-    // Rows changed count for INSERT/UPDATE/DELETE/MERGE/COPY; other commands
-    // that return no rows (DDL, SET) change none; reads leave it unknown.
-    auto count = [&](std::size_t item, pg_result* result) {
-        auto& outcome = outcomes[item];
-        const std::string_view tag = PQcmdStatus(result);
-        for (std::string_view verb : {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY"}) {
-            if (tag.starts_with(verb)) {
-                outcome.rows_affected = (counted[item] ? outcome.rows_affected : 0) + std::atoll(PQcmdTuples(result));
-                counted[item] = true;
-                return;
-            }
-        }
-        if (PQresultStatus(result) == PGRES_COMMAND_OK && !counted[item]) {
-            outcome.rows_affected = 0;
-            counted[item] = true;
-        }
-    };
     for (const Command& command : commands) {
         const bool statement = command.item != SIZE_MAX;
         for (;;) {
@@ -747,11 +660,11 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
                     } catch (const Error&) {
                         decode_failure = std::current_exception();
                     }
-                    count(command.item, result.get());
+                    count_rows_changed(outcomes[command.item], result.get());
                 }
                 break;
             case PGRES_COMMAND_OK:
-                if (statement) count(command.item, result.get());
+                if (statement) count_rows_changed(outcomes[command.item], result.get());
                 break;
             case PGRES_FATAL_ERROR:
                 if (!failure) {
@@ -787,6 +700,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch
     // preparing them first would need the objects an earlier statement of
     // the batch may create (CREATE TABLE, then INSERT into it).
     for (const auto& entry : batch) driver::reject_nul_bytes(entry.sql);
+    co_await pipeline_idle();
     std::vector<PipelineItem> items;
     items.reserve(batch.size());
     for (const auto& entry : batch)
@@ -796,6 +710,7 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::execute_batch
 
 asio::awaitable<driver::ExecuteOutcome> PgConnection::execute(const driver::ExecuteRequest& request) {
     driver::reject_nul_bytes(request.sql);
+    co_await pipeline_idle();
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
@@ -828,6 +743,7 @@ asio::awaitable<std::unique_ptr<driver::Cursor>> PgConnection::open_cursor(const
     if (request.parameter_sets.size() > 1)
         throw ArgumentError("a stream runs one statement with one set of parameters", ErrorKind::invalid_argument);
     driver::reject_nul_bytes(request.sql);
+    co_await pipeline_idle();
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
@@ -856,6 +772,7 @@ asio::awaitable<void> PgConnection::run_prelude(std::span<const std::string> pre
 asio::awaitable<void> PgConnection::start_copy(std::span<const std::string> prelude, std::string_view copy_sql,
                                                int expected) {
     driver::reject_nul_bytes(copy_sql);
+    co_await pipeline_idle();
     if (broken_) throw_connection_error("the connection is closed");
     if (needs_drain_) co_await drain();
     co_await settle_cancel();
@@ -1093,6 +1010,9 @@ std::int64_t PgConnection::backend_pid() const noexcept { return conn_ ? PQbacke
 
 driver::TransactionState PgConnection::transaction_state() const noexcept {
     if (!conn_ || needs_drain_ || cursor_open_) return driver::TransactionState::unknown;
+    // Only statements outside transactions are pipelined (libpq says
+    // "active" while any is under way).
+    if (pumping_) return driver::TransactionState::idle;
     switch (PQtransactionStatus(conn_)) {
     case PQTRANS_IDLE: return driver::TransactionState::idle;
     case PQTRANS_INTRANS: return driver::TransactionState::active;

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -16,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "asyncsql/error.hpp"
 #include "backends/postgresql/driver/pg_options.hpp"
@@ -38,6 +41,7 @@ using PgResult = std::unique_ptr<pg_result, ResultDeleter>;
 
 struct WireParameters;
 struct PreparedStatement;
+struct PipelinedRequest;
 
 // One statement of a pipeline with its parameter sets.
 struct PipelineItem {
@@ -68,6 +72,9 @@ public:
     ~PgConnection() override;
 
     asio::awaitable<driver::ExecuteOutcome> execute(const driver::ExecuteRequest& request) override;
+    // See pg_pipeline.cpp.
+    asio::awaitable<driver::ExecuteOutcome> execute_pipelined(const driver::ExecuteRequest& request,
+                                                              std::function<void()>& interrupt) override;
     asio::awaitable<std::unique_ptr<driver::Cursor>> open_cursor(
         const driver::ExecuteRequest& request) override;
     asio::awaitable<std::vector<driver::ExecuteOutcome>> execute_batch(
@@ -132,6 +139,18 @@ private:
                         const WireParameters& wire, bool single_row);
     void send_simple(const std::string& sql);
 
+    // The shared pipeline (pg_pipeline.cpp).
+    asio::awaitable<driver::ExecuteOutcome> execute_alone(const driver::ExecuteRequest& request,
+                                                          std::function<void()>& interrupt);
+    asio::awaitable<void> pump();
+    asio::awaitable<void> pipeline_idle();
+    void start_pump();
+    void send_pipelined(PipelinedRequest& request);
+    asio::awaitable<void> read_pipelined(std::shared_ptr<PipelinedRequest> request);
+    void interrupt_pipelined(const std::shared_ptr<PipelinedRequest>& request) noexcept;
+    void complete(PipelinedRequest& request) noexcept;
+    void fail_pipeline(const std::exception_ptr& failure) noexcept;
+
     [[noreturn]] void throw_connection_error(std::string_view what, std::string_view sql = {});
     ErrorInfo error_of(pg_result* result, std::string_view sql) const;
 
@@ -146,6 +165,18 @@ private:
     std::unordered_map<std::string, std::list<PreparedStatement>::iterator> statement_index_;
     std::uint64_t next_statement_ = 1;
     std::vector<std::string> pending_deallocate_;  // evicted, sent with the next pipeline
+
+    // Pipelined requests: waiting for a statement run alone to end, and
+    // sent (oldest first, the order their results come back in).
+    std::deque<std::shared_ptr<PipelinedRequest>> unsent_;
+    std::deque<std::shared_ptr<PipelinedRequest>> in_flight_;
+    bool pumping_ = false;       // pump() is reading them
+    bool running_alone_ = false;  // execute_alone() is under way
+    // Cancel requests sent for pipelined statements that did not end with
+    // the cancellation: each may yet interrupt one later statement.
+    std::size_t stray_cancels_ = 0;
+    std::vector<std::string> stale_statements_;  // evicted once the pipeline is idle
+    std::optional<asio::steady_timer> idle_signal_;  // woken when the pump stops
 
     bool broken_ = false;
     bool needs_drain_ = false;
