@@ -32,9 +32,11 @@ struct PooledConnection::Entry {
 // release() cancels the timer after handing it a connection (`granted`) or
 // after freeing room for a new one (`room_freed`).
 struct ConnectionPool::Waiter {
-    explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+    Waiter(const asio::any_io_executor& ex, bool wants_share) : timer(ex), shares(wants_share) {}
     asio::steady_timer timer;
+    bool shares;  // from acquire_shared(): may join a shared connection
     Entry* granted = nullptr;
+    Entry* joined = nullptr;  // granted a share of this shared connection
     bool room_freed = false;
     bool disposed = false;
 };
@@ -263,17 +265,41 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire_shared(std::string lab
     if (idle_.empty() && !room && !disposed_) {
         if (Entry* entry = least_shared()) {
             ++entry->sharers;
+            ++counters_.shared_checkouts;
             count_checkout(*entry, asked_at);
             co_return PooledConnection(shared_from_this(), entry);
         }
     }
-    PooledConnection lease = co_await acquire(std::move(label));
-    lease.entry_->sharers = 1;
-    shared_.push_back(lease.entry_);
+    PooledConnection lease = co_await checkout(std::move(label), true);
+    if (lease.entry_->sharers == 0) {
+        lease.entry_->sharers = 1;
+        shared_.push_back(lease.entry_);
+        share_with_waiters(*lease.entry_);
+    }
     co_return lease;
 }
 
+// Those waiting to share a connection need not wait for one of their own.
+void ConnectionPool::share_with_waiters(Entry& entry) noexcept {
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+        Waiter* waiter = *it;
+        if (!waiter->shares) {
+            ++it;
+            continue;
+        }
+        it = waiters_.erase(it);
+        ++entry.sharers;
+        ++counters_.shared_checkouts;
+        waiter->joined = &entry;
+        waiter->timer.cancel();
+    }
+}
+
 asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
+    co_return co_await checkout(std::move(label), false);
+}
+
+asio::awaitable<PooledConnection> ConnectionPool::checkout(std::string label, bool wants_share) {
     auto self = shared_from_this();  // the pool outlives every suspended acquire
     const auto asked_at = Clock::now();
     const auto deadline = asked_at + config_.timeout;
@@ -301,13 +327,21 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
         }
         if (Clock::now() >= deadline) throw_timeout(Clock::now() - asked_at);
 
-        Waiter waiter(executor_);
+        Waiter waiter(executor_, wants_share);
         waiter.timer.expires_at(deadline);
         auto position = waiters_.insert(waiters_.end(), &waiter);
         boost::system::error_code ec;
         co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!waiter.granted && !waiter.room_freed && !waiter.disposed) waiters_.erase(position);
+        if (!waiter.granted && !waiter.joined && !waiter.room_freed && !waiter.disposed) waiters_.erase(position);
 
+        if (waiter.joined) {
+            PooledConnection share(shared_from_this(), waiter.joined);
+            auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+            if (cancelled != asio::cancellation_type::none)
+                throw OperationalError("checkout was cancelled", ErrorKind::cancelled);
+            count_checkout(*waiter.joined, asked_at);
+            co_return share;
+        }
         if (waiter.granted) {
             Entry& entry = *waiter.granted;
             auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();

@@ -124,6 +124,8 @@ private:
     asio::awaitable<Entry*> open_new();
     PooledConnection hand_out(Entry& entry, std::string label, Clock::time_point asked_at);
     Entry* least_shared() const noexcept;
+    asio::awaitable<PooledConnection> checkout(std::string label, bool wants_share);
+    void share_with_waiters(Entry& entry) noexcept;
     void count_checkout(const Entry& entry, Clock::time_point asked_at) noexcept;
     void release(Entry& entry) noexcept;
     void make_available(Entry& entry) noexcept;

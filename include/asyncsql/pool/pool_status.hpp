@@ -35,6 +35,9 @@ struct PoolStatus {
     std::uint64_t disconnects = 0;    // connections found broken while in use
     std::uint64_t pings = 0;          // pre-pings at checkout
     std::uint64_t ping_failures = 0;  // pre-pings that found a broken connection
+    // Checkouts that joined a connection other Connections were already
+    // pipelining on (the engine option `pipelining`).
+    std::uint64_t shared_checkouts = 0;
     std::chrono::steady_clock::duration checkout_wait_total{};
     std::chrono::steady_clock::duration checkout_wait_max{};
 
