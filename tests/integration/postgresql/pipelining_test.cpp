@@ -160,9 +160,10 @@ TEST_F(Pipelining, AStatementCancelledBeforeItIsSentIsWithdrawn) {
     });
 }
 
-// A sent statement is cancelled on the server once it is the one running,
-// whether it was at the head of the pipeline when its time ran out or
-// behind another statement; the statements around it are untouched.
+// A sent statement is cancelled on the server, whether it was the first of
+// its group when its time ran out or behind another statement, which the
+// cancel request may interrupt instead: that one is run again and answered
+// all the same. The statements around it are untouched.
 TEST_F(Pipelining, ASentStatementIsCancelledOnTheServerAndTheOthersAreUntouched) {
     with_engine(autocommit_on(1), [](Engine& engine) -> asio::awaitable<void> {
         for (const bool behind_another : {false, true}) {
@@ -199,8 +200,6 @@ TEST_F(Pipelining, ASentStatementIsCancelledOnTheServerAndTheOthersAreUntouched)
             EXPECT_LT(cancelled_after, 3s);
             if (behind_another) {
                 EXPECT_EQ(answers[0], "one");
-                // Cancelled only once the statement before it was done.
-                EXPECT_GE(cancelled_after, 400ms);
             }
             EXPECT_EQ(answers[2], "3");
             EXPECT_EQ(answers[3], "4");

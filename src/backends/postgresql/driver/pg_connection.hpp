@@ -145,8 +145,14 @@ private:
     asio::awaitable<void> pump();
     asio::awaitable<void> pipeline_idle();
     void start_pump();
-    void send_pipelined(PipelinedRequest& request);
-    asio::awaitable<void> read_pipelined(std::shared_ptr<PipelinedRequest> request);
+    void send_pipelined(const std::shared_ptr<PipelinedRequest>& request);
+    void seal_group();
+    void seal_group_soon();
+    asio::awaitable<void> read_group();
+    asio::awaitable<void> read_results(PipelinedRequest& request);
+    void settle_group(std::size_t size);
+    bool resend_after(PipelinedRequest& request);
+    void send_cancel_for(PipelinedRequest& request) noexcept;
     void interrupt_pipelined(const std::shared_ptr<PipelinedRequest>& request) noexcept;
     void complete(PipelinedRequest& request) noexcept;
     void fail_pipeline(const std::exception_ptr& failure) noexcept;
@@ -172,6 +178,10 @@ private:
     std::deque<std::shared_ptr<PipelinedRequest>> in_flight_;
     bool pumping_ = false;       // pump() is reading them
     bool running_alone_ = false;  // execute_alone() is under way
+    // Sent since the last Sync; seal_group() ends the group with one, and
+    // seal_group_soon() has one pending on the executor.
+    std::size_t unsealed_ = 0;
+    bool seal_posted_ = false;
     // Cancel requests sent for pipelined statements that did not end with
     // the cancellation: each may yet interrupt one later statement.
     std::size_t stray_cancels_ = 0;

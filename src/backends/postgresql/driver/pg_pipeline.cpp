@@ -1,8 +1,11 @@
 // Automatic pipelining: statements that different callers run outside any
-// transaction share this connection's round trips. Each goes out with a Sync
-// of its own, so it runs in its own implicit transaction and its failure
-// touches no other; results come back in the order sent and belong to the
-// request at the head of in_flight_.
+// transaction share this connection's round trips. The statements sent in
+// one turn of the executor go out as one group, closed by one Sync (one
+// write, one implicit transaction on the server); results come back in the
+// order sent and are handed out when the group's Sync is read, that is once
+// the group has committed. A statement that fails takes its group down with
+// it: the others are sent again, and the failing one alone, in a group of
+// its own, so that only an error it causes by itself reaches its caller.
 //
 // A call that finds nothing under way runs its statement alone, as execute()
 // does (no hand-off, the prepared-statement cache filled as usual); calls
@@ -10,10 +13,13 @@
 // read by pump(). While pump() runs, a call sends its statement at once and
 // sleeps until pump() hands it the result.
 //
-// Cancelling one statement: an unsent one is withdrawn; a sent one gets a
-// server cancel request once it is at the head (the statement the server is
-// running). That request may land late, on the statement behind it; such a
-// statement ends in 57014 without having run, so it is sent again.
+// Cancelling one statement: an unsent one is withdrawn; for a sent one, a
+// server cancel request goes out once its group is the one the server is
+// running (the server answers a group only at its Sync, so which of its
+// statements is running is unknown). Whichever statement the request hits,
+// the group rolls back and the others in it are sent again; a request that
+// lands late, on a later group, ends a statement in 57014 that did nothing,
+// and that one is sent again too.
 
 #include <libpq-fe.h>
 
@@ -42,19 +48,30 @@ struct PipelinedRequest {
     const std::vector<Value>* parameters = nullptr;
     const PreparedStatement* statement = nullptr;  // as sent; null: unnamed
     bool may_use_prepared = true;  // false once the prepared one turned out stale
+    bool alone = false;            // sent in a group of its own
+    bool ends_group = false;       // the Sync follows it
     bool cancel_wanted = false;
     bool cancel_sent = false;
     bool done = false;
     int resent = 0;
     driver::ExecuteOutcome outcome;
-    std::exception_ptr failure;
+    std::optional<ErrorInfo> error;        // the server's, for this statement
+    std::exception_ptr decode_failure;     // a value that could not be read
+    std::exception_ptr failure;            // what the caller gets
     asio::steady_timer wake;  // cancelled when done
 };
 
 namespace {
 
-// A victim of a late cancel request is sent again, but not forever.
-constexpr int max_resends = 3;
+// A statement that failed is sent again (see resend_after), but not forever.
+constexpr int max_resends = 5;
+
+std::exception_ptr cancelled_error(std::string_view sql) {
+    return std::make_exception_ptr(
+        OperationalError(ErrorInfo{.message = "postgresql: the statement was cancelled before it ran",
+                                   .kind = ErrorKind::cancelled,
+                                   .statement = std::string(sql)}));
+}
 
 std::exception_ptr database_error(ErrorInfo info) {
     try {
@@ -79,9 +96,9 @@ asio::awaitable<driver::ExecuteOutcome> PgConnection::execute_pipelined(const dr
     auto pending = std::make_shared<PipelinedRequest>(executor_);
     pending->sql = request.sql;
     pending->parameters = request.parameter_sets.empty() ? &no_parameters : &request.parameter_sets.front();
-    if (pumping_) {
-        send_pipelined(*pending);  // a value that cannot be sent fails here, nothing sent
-        in_flight_.push_back(pending);
+    if (pumping_ && PQpipelineStatus(conn_) == PQ_PIPELINE_ON) {
+        send_pipelined(pending);  // a value that cannot be sent fails here, nothing sent
+        seal_group_soon();
     } else {
         unsent_.push_back(pending);
     }
@@ -129,21 +146,23 @@ asio::awaitable<void> PgConnection::pump() {
     const std::shared_ptr<bool> alive = alive_;
     try {
         if (broken_) throw_connection_error("the connection is closed");
+        // A cancel request for the statement run alone before may still be
+        // on its way: it must not land on the pipeline.
+        co_await settle_cancel();
         if (!PQenterPipelineMode(conn_)) throw_connection_error("could not enter pipeline mode");
         for (;;) {
             while (!unsent_.empty()) {
                 auto request = std::move(unsent_.front());
                 unsent_.pop_front();
                 try {
-                    send_pipelined(*request);
+                    send_pipelined(request);
                 } catch (...) {
                     request->failure = std::current_exception();
                     complete(*request);
                     if (!usable()) throw;
-                    continue;
                 }
-                in_flight_.push_back(std::move(request));
             }
+            seal_group();
             if (in_flight_.empty()) {
                 // The callers just answered often send again at once: let
                 // them, before leaving pipeline mode. (Destroyed meanwhile:
@@ -154,93 +173,166 @@ asio::awaitable<void> PgConnection::pump() {
                 break;
             }
             co_await flush();
-            co_await read_pipelined(in_flight_.front());
+            co_await read_group();
         }
         if (!PQexitPipelineMode(conn_)) throw_connection_error("could not leave pipeline mode");
     } catch (...) {
         fail_pipeline(std::current_exception());
     }
     pumping_ = false;
+    unsealed_ = 0;
     stray_cancels_ = 0;
     for (const auto& sql : std::exchange(stale_statements_, {})) evict(sql);
     if (idle_signal_) idle_signal_->cancel();
 }
 
-void PgConnection::send_pipelined(PipelinedRequest& request) {
+// Sends `request` behind the statements in flight, in the open group or,
+// when it must be alone, in a group of its own.
+void PgConnection::send_pipelined(const std::shared_ptr<PipelinedRequest>& request) {
     // A statement not prepared yet goes unnamed: preparing it would hold
     // back the statements behind it for a round trip.
-    request.statement = request.may_use_prepared ? cached(request.sql) : nullptr;
-    const WireParameters wire = wire_parameters(request.statement, *request.parameters, request.sql);
-    send_statement(request.sql, request.statement, wire, false);
-    if (!PQpipelineSync(conn_) || PQflush(conn_) < 0) throw_connection_error("could not send", request.sql);
+    request->statement = request->may_use_prepared ? cached(request->sql) : nullptr;
+    const WireParameters wire = wire_parameters(request->statement, *request->parameters, request->sql);
+    if (request->alone) seal_group();
+    send_statement(request->sql, request->statement, wire, false);
+    request->ends_group = false;
+    in_flight_.push_back(request);
+    ++unsealed_;
+    if (request->alone) seal_group();
 }
 
-// Reads the head request's results up to its Sync, then answers it (or
-// sends it again: the victim of a late cancel, or a stale prepared statement).
-asio::awaitable<void> PgConnection::read_pipelined(std::shared_ptr<PipelinedRequest> request) {
-    if (request->cancel_wanted && !request->cancel_sent) {
-        request->cancel_sent = true;
-        ++stray_cancels_;
-        cancel();
-    }
-    std::optional<ErrorInfo> failure;
-    std::exception_ptr decode_failure;
-    for (;;) {
-        PgResult result = co_await next_result();
-        if (!result) break;
-        switch (PQresultStatus(result.get())) {
-        case PGRES_TUPLES_OK:
-            if (!decode_failure) {
-                try {
-                    request->outcome.rows =
-                        take_rows(result.get(), request->statement, 0, std::move(request->outcome.rows));
-                } catch (const Error&) {
-                    decode_failure = std::current_exception();
-                }
-            }
-            count_rows_changed(request->outcome, result.get());
-            break;
-        case PGRES_COMMAND_OK: count_rows_changed(request->outcome, result.get()); break;
-        case PGRES_FATAL_ERROR:
-            if (!failure) failure = error_of(result.get(), request->sql);
-            break;
-        default: break;
+// Ends the open group with a Sync (which libpq sends at once).
+void PgConnection::seal_group() {
+    if (unsealed_ == 0) return;
+    unsealed_ = 0;
+    in_flight_.back()->ends_group = true;
+    if (!PQpipelineSync(conn_)) throw_connection_error("could not send");
+}
+
+// Once every caller woken in this turn has sent its statement: one group,
+// one write.
+void PgConnection::seal_group_soon() {
+    if (seal_posted_) return;
+    seal_posted_ = true;
+    asio::post(executor_, [this, alive = alive_] {
+        if (!*alive) return;
+        seal_posted_ = false;
+        try {
+            seal_group();
+        } catch (const Error&) {
+            if (socket_) socket_->cancel();  // the pump's wait then finds the connection broken
         }
+    });
+}
+
+// Reads the results of the group at the head of in_flight_, up to its Sync.
+asio::awaitable<void> PgConnection::read_group() {
+    for (const auto& request : in_flight_) {
+        if (request->cancel_wanted) send_cancel_for(*request);
+        if (request->ends_group) break;
+    }
+    std::size_t size = 0;
+    for (;;) {
+        const std::shared_ptr<PipelinedRequest> request = in_flight_[size];
+        co_await read_results(*request);
+        ++size;
+        // The last one sent, its group still open: close it here.
+        if (size == in_flight_.size()) seal_group();
+        if (request->ends_group) break;
     }
     PgResult sync = co_await next_result();
-    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
-        throw_connection_error("pipeline out of step", request->sql);
-    in_flight_.pop_front();
-    if (request->cancel_sent) cancel_settled();
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw_connection_error("pipeline out of step");
+    settle_group(size);
+}
 
-    bool send_again = false;
-    if (failure && failure->sqlstate == "57014") {
-        if (request->cancel_sent) {
-            if (stray_cancels_ > 0) --stray_cancels_;  // it hit its target
-        } else if (!request->cancel_wanted && stray_cancels_ > 0 && request->resent < max_resends) {
-            --stray_cancels_;  // meant for a statement before this one
-            send_again = true;
+asio::awaitable<void> PgConnection::read_results(PipelinedRequest& request) {
+    // Every byte sent before waiting: the server cannot answer half a statement.
+    co_await flush();
+    for (;;) {
+        PgResult result = co_await next_result();
+        if (!result) co_return;
+        switch (PQresultStatus(result.get())) {
+        case PGRES_TUPLES_OK:
+            if (!request.decode_failure) {
+                try {
+                    request.outcome.rows =
+                        take_rows(result.get(), request.statement, 0, std::move(request.outcome.rows));
+                } catch (const Error&) {
+                    request.decode_failure = std::current_exception();
+                }
+            }
+            count_rows_changed(request.outcome, result.get());
+            break;
+        case PGRES_COMMAND_OK: count_rows_changed(request.outcome, result.get()); break;
+        case PGRES_FATAL_ERROR:
+            if (!request.error) request.error = error_of(result.get(), request.sql);
+            break;
+        default: break;  // PGRES_PIPELINE_ABORTED: an earlier statement of the group failed
         }
-    } else if (failure && request->statement && !request->cancel_wanted &&
-               (failure->sqlstate == "26000" || failure->sqlstate == "0A000")) {
-        // The server lost the prepared statement or its result type changed:
-        // unnamed this time, and out of the cache once the pipeline is idle.
-        stale_statements_.emplace_back(request->sql);
-        request->may_use_prepared = false;
-        send_again = true;
     }
-    if (send_again) {
-        ++request->resent;
+}
+
+// Answers the statements of a group whose Sync was read, or sends them
+// again: a failed group was rolled back as a whole.
+void PgConnection::settle_group(std::size_t size) {
+    std::vector<std::shared_ptr<PipelinedRequest>> group(in_flight_.begin(),
+                                                         in_flight_.begin() + static_cast<std::ptrdiff_t>(size));
+    in_flight_.erase(in_flight_.begin(), in_flight_.begin() + static_cast<std::ptrdiff_t>(size));
+    if (std::any_of(group.begin(), group.end(), [](const auto& r) { return r->cancel_sent; })) cancel_settled();
+    const bool failed = std::any_of(group.begin(), group.end(), [](const auto& r) { return r->error.has_value(); });
+    std::vector<std::shared_ptr<PipelinedRequest>> again;
+    for (auto& request : group) {
+        if (!failed) {
+            request->failure = request->decode_failure;
+        } else if (!request->error) {
+            // Rolled back with its group, or never run: it did nothing.
+            if (!request->cancel_wanted) {
+                again.push_back(request);
+                continue;
+            }
+            request->failure = cancelled_error(request->sql);
+        } else if (resend_after(*request)) {
+            request->alone = true;
+            again.push_back(request);
+            continue;
+        } else {
+            request->failure = database_error(std::move(*request->error));
+        }
+        complete(*request);
+    }
+    for (auto& request : again) {
         request->outcome = driver::ExecuteOutcome{};
-        in_flight_.push_back(request);
-        send_pipelined(*request);  // (on failure, fail_pipeline() answers it)
-        co_return;
+        request->error.reset();
+        request->decode_failure = nullptr;
+        request->cancel_sent = false;
+        send_pipelined(request);
     }
-    if (failure)
-        request->failure = database_error(std::move(*failure));
-    else if (decode_failure)
-        request->failure = decode_failure;
-    complete(*request);
+    seal_group();
+}
+
+// Whether a statement that failed is sent again rather than answered with
+// its error: a statement that failed among others may have failed because
+// of them (a deadlock between two groups) and runs alone before its error
+// counts; a statement hit by a cancel request meant for another, or whose
+// prepared statement the server lost, runs again.
+bool PgConnection::resend_after(PipelinedRequest& request) {
+    const ErrorInfo& error = *request.error;
+    if (request.cancel_wanted) {
+        if (error.sqlstate == "57014" && request.cancel_sent && stray_cancels_ > 0) --stray_cancels_;
+        return false;
+    }
+    if (request.resent >= max_resends) return false;
+    ++request.resent;
+    if (error.sqlstate == "57014" && stray_cancels_ > 0) {
+        --stray_cancels_;
+        return true;
+    }
+    if (request.statement && (error.sqlstate == "26000" || error.sqlstate == "0A000")) {
+        stale_statements_.emplace_back(request.sql);
+        request.may_use_prepared = false;
+        return true;
+    }
+    return !request.alone;
 }
 
 void PgConnection::interrupt_pipelined(const std::shared_ptr<PipelinedRequest>& request) noexcept {
@@ -248,16 +340,23 @@ void PgConnection::interrupt_pipelined(const std::shared_ptr<PipelinedRequest>& 
     request->cancel_wanted = true;
     if (auto queued = std::find(unsent_.begin(), unsent_.end(), request); queued != unsent_.end()) {
         unsent_.erase(queued);
-        request->failure = std::make_exception_ptr(OperationalError(
-            ErrorInfo{.message = "postgresql: the statement was cancelled before it was sent",
-                      .kind = ErrorKind::cancelled,
-                      .statement = std::string(request->sql)}));
+        request->failure = cancelled_error(request->sql);
         complete(*request);
         return;
     }
-    // Not at the head yet: read_pipelined() sends the cancel request when it is.
-    if (in_flight_.empty() || in_flight_.front() != request) return;
-    request->cancel_sent = true;
+    // In a later group: read_group() sends the cancel request when it comes up.
+    for (const auto& sent : in_flight_) {
+        if (sent == request) {
+            send_cancel_for(*request);
+            return;
+        }
+        if (sent->ends_group) return;
+    }
+}
+
+void PgConnection::send_cancel_for(PipelinedRequest& request) noexcept {
+    if (request.cancel_sent) return;
+    request.cancel_sent = true;
     ++stray_cancels_;
     cancel();
 }
