@@ -610,6 +610,7 @@ std::shared_ptr<const Columns> PgConnection::columns_of(pg_result* result, const
     if (statement && statement->columns && static_cast<int>(statement->columns->size()) == fields)
         return statement->columns;
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(fields));
     for (int c = 0; c < fields; ++c) names.emplace_back(PQfname(result, c));
     return std::make_shared<const Columns>(std::move(names));
 }
