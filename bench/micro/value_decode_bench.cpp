@@ -1,29 +1,36 @@
 // Reading values out of a buffered result: Row::get<T> over a RowSet of
 // 1000 rows x 6 columns shaped like the benchmark table
-//   accounts(id, name, email, balance, active, created_at)
-// and parse_timestamp on ISO 8601 text (how SQLite returns timestamps).
+//   bench_users(id, name, email, balance, active, created_at)
+// (bench_users.hpp), Row::as<T> mapping whole rows into a struct, and
+// parse_timestamp on ISO 8601 text (how SQLite returns timestamps).
 //
-// Each iteration reads one column of all 1000 rows, so items/s is values/s.
+// The BM_RowGet* benchmarks read one column of all 1000 rows per iteration,
+// so items/s is values/s; the mapping ones count rows.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include <boost/describe/class.hpp>
+
+#include "asyncsql/result/result.hpp"
 #include "asyncsql/result/row.hpp"
 #include "asyncsql/types/datetime.hpp"
 #include "asyncsql/types/value.hpp"
+#include "bench_users.hpp"
 
 namespace {
 
 using namespace asyncsql;
 
-constexpr std::size_t row_count = 1000;
+constexpr std::size_t row_count = bench::user_rows;
 
 enum Column : std::size_t { id, name, email, balance, active, created_at };
 
@@ -33,17 +40,15 @@ std::shared_ptr<const RowSet> make_rows(bool text_timestamps) {
     set->columns = std::make_shared<const Columns>(
         std::vector<std::string>{"id", "name", "email", "balance", "active", "created_at"});
     set->values.reserve(row_count * 6);
-    const Timestamp base = parse_timestamp("2024-01-01 00:00:00");
     for (std::size_t i = 0; i < row_count; ++i) {
-        const auto n = static_cast<std::int64_t>(i);
-        const Timestamp ts = base + std::chrono::seconds(n * 3607) + std::chrono::microseconds(n * 13);
-        set->values.emplace_back(n + 1);
-        set->values.emplace_back("user " + std::to_string(n + 1));
-        set->values.emplace_back("user" + std::to_string(n + 1) + "@example.com");
-        set->values.emplace_back(static_cast<double>(n) * 10.25);
-        set->values.emplace_back(n % 3 != 0);
-        if (text_timestamps) set->values.emplace_back(format_timestamp(ts));
-        else set->values.emplace_back(ts);
+        bench::User u = bench::user(i);
+        set->values.emplace_back(u.id);
+        set->values.emplace_back(std::move(u.name));
+        set->values.emplace_back(std::move(u.email));
+        set->values.emplace_back(u.balance);
+        set->values.emplace_back(u.active);
+        if (text_timestamps) set->values.emplace_back(format_timestamp(u.created_at));
+        else set->values.emplace_back(u.created_at);
     }
     return set;
 }
@@ -130,6 +135,74 @@ void BM_RowGetAllColumns(benchmark::State& state) {
     state.SetLabel("items = rows");
 }
 BENCHMARK(BM_RowGetAllColumns);
+
+// Row::as<T> for a whole row, each iteration over all 1000 rows.
+// bench::User is a plain aggregate: mapped by position (Boost.PFR).
+void BM_RowAsUser(benchmark::State& state) {
+    const auto rows = rows_of(make_rows(false));
+    for (auto _ : state) {
+        for (const Row& row : rows) {
+            bench::User user = row.as<bench::User>();
+            benchmark::DoNotOptimize(user);
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows.size()));
+    state.SetLabel("items = rows");
+}
+BENCHMARK(BM_RowAsUser);
+
+// The same fields in a Boost.Describe'd struct: mapped by column name.
+struct NamedUser {
+    std::int64_t id;
+    std::string name;
+    std::string email;
+    double balance;
+    bool active;
+    Timestamp created_at;
+};
+BOOST_DESCRIBE_STRUCT(NamedUser, (), (id, name, email, balance, active, created_at))
+
+void BM_RowAsNamedUser(benchmark::State& state) {
+    const auto rows = rows_of(make_rows(false));
+    for (auto _ : state) {
+        for (const Row& row : rows) {
+            NamedUser user = row.as<NamedUser>();
+            benchmark::DoNotOptimize(user);
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows.size()));
+    state.SetLabel("items = rows");
+}
+BENCHMARK(BM_RowAsNamedUser);
+
+// Result::as<User>() on a fresh Result over the same rows: the cursor, the
+// Row of every step and the std::vector<User> it fills.
+void BM_ResultAsUser(benchmark::State& state) {
+    const auto set = make_rows(false);
+    for (auto _ : state) {
+        Result result(set, -1, std::nullopt);
+        std::vector<bench::User> users = result.as<bench::User>();
+        benchmark::DoNotOptimize(users.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(set->row_count()));
+    state.SetLabel("items = rows");
+}
+BENCHMARK(BM_ResultAsUser);
+
+// Iterating a Result without consuming it (for (Row row : result)) and
+// reading one column: the Row each step makes.
+void BM_ResultIterate(benchmark::State& state) {
+    const Result result(make_rows(false), -1, std::nullopt);
+    for (auto _ : state) {
+        for (const Row row : result) {
+            auto value = row.get<std::int64_t>(id);
+            benchmark::DoNotOptimize(value);
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(row_count));
+    state.SetLabel("items = rows");
+}
+BENCHMARK(BM_ResultIterate);
 
 // parse_timestamp on one ISO 8601 text; the argument picks the form.
 void BM_ParseTimestamp(benchmark::State& state) {

@@ -70,10 +70,7 @@ void Result::throw_no_row() const {
 }
 
 std::vector<std::unordered_map<std::string, Value>> Result::mappings() {
-    std::vector<std::unordered_map<std::string, Value>> out;
-    out.reserve(remaining());
-    while (auto row = fetchone()) out.push_back(row->to_map());
-    return out;
+    return consume_each<std::unordered_map<std::string, Value>>([](const Row& row) { return row.to_map(); });
 }
 
 namespace {

@@ -7,13 +7,32 @@
 
 namespace asyncsql {
 
+namespace {
+// Up to this many columns, find() compares the names one by one: quicker than
+// hashing the name asked for, and no index to build for every result.
+constexpr std::size_t max_scanned_columns = 16;
+}  // namespace
+
 Columns::Columns(std::vector<std::string> names) : names_(std::move(names)) {
+    if (names_.size() <= max_scanned_columns) {
+        for (std::size_t i = 0; i < names_.size() && unique_; ++i)
+            unique_ = std::find(names_.begin() + static_cast<std::ptrdiff_t>(i) + 1, names_.end(), names_[i]) ==
+                      names_.end();
+        return;
+    }
     index_.reserve(names_.size());
     // The first column of a repeated name wins, as in SQLAlchemy's Row.
     for (std::size_t i = 0; i < names_.size(); ++i) index_.try_emplace(names_[i], i);
+    unique_ = index_.size() == names_.size();
 }
 
 std::size_t Columns::find(std::string_view name) const noexcept {
+    if (names_.size() <= max_scanned_columns) {
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            if (names_[i] == name) return i;  // the first of a repeated name, as above
+        }
+        return SIZE_MAX;
+    }
     auto it = index_.find(name);
     return it == index_.end() ? SIZE_MAX : it->second;
 }
@@ -28,12 +47,10 @@ std::size_t Columns::index_of(std::string_view name) const {
                          ErrorKind::invalid_argument);
 }
 
-const Value& Row::operator[](std::size_t column) const {
-    if (column >= size())
-        throw InterfaceError("column index " + std::to_string(column) + " is out of range; the row has " +
-                                 std::to_string(size()) + " columns",
-                             ErrorKind::invalid_argument);
-    return data()[column];
+void Row::throw_out_of_range(std::size_t column) const {
+    throw InterfaceError("column index " + std::to_string(column) + " is out of range; the row has " +
+                             std::to_string(size()) + " columns",
+                         ErrorKind::invalid_argument);
 }
 
 const Value& Row::operator[](std::string_view column) const {

@@ -71,18 +71,12 @@ public:
     // First column of every remaining row.
     template <Decodable T = Value>
     std::vector<T> scalars() {
-        std::vector<T> out;
-        out.reserve(remaining());
-        while (auto row = fetchone()) out.push_back(row->template get<T>(std::size_t{0}));
-        return out;
+        return consume_each<T>([](const Row& row) { return row.template get<T>(std::size_t{0}); });
     }
     // Every remaining row mapped with Row::as<T>().
     template <class T>
     std::vector<T> as() {
-        std::vector<T> out;
-        out.reserve(remaining());
-        while (auto row = fetchone()) out.push_back(row->template as<T>());
-        return out;
+        return consume_each<T>([](const Row& row) { return row.template as<T>(); });
     }
 
     std::vector<std::unordered_map<std::string, Value>> mappings();
@@ -96,6 +90,22 @@ public:
     iterator end() const;
 
 private:
+    // `read` applied to every remaining row, consumed one by one (a row that
+    // throws is consumed). One Row steps along the set: no shared_ptr copy
+    // per row.
+    template <class T, class Read>
+    std::vector<T> consume_each(Read read) {
+        std::vector<T> out;
+        out.reserve(remaining());
+        if (remaining() == 0) return out;
+        Row row(rows_, cursor_);
+        for (const std::size_t end = rows_->row_count(); cursor_ < end;) {
+            row.index_ = cursor_++;
+            out.push_back(read(row));
+        }
+        return out;
+    }
+
     template <class T>
     T no_row() const {
         if constexpr (detail::is_optional<T>::value) return T{};

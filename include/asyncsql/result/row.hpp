@@ -2,6 +2,7 @@
 // Row: one row of a result, by index or by column name. Rows share their
 // batch's storage, so copying a Row is cheap and it stays valid on its own.
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -27,10 +28,13 @@ public:
     std::size_t index_of(std::string_view name) const;
     // SIZE_MAX when absent.
     std::size_t find(std::string_view name) const noexcept;
+    // No name is repeated.
+    bool unique() const noexcept { return unique_; }
 
 private:
     std::vector<std::string> names_;
     std::unordered_map<std::string_view, std::size_t> index_;
+    bool unique_ = true;
 };
 
 // A block of rows stored row-major in one vector: one allocation per batch,
@@ -41,6 +45,14 @@ struct RowSet {
 
     std::size_t row_count() const noexcept {
         return columns && columns->size() ? values.size() / columns->size() : 0;
+    }
+
+    // Room for `rows` more rows. Appending batch after batch, it at least
+    // doubles the capacity each time it grows, so the values are not all
+    // moved again for every batch.
+    void reserve_more(std::size_t rows) {
+        const std::size_t needed = values.size() + rows * (columns ? columns->size() : 0);
+        if (needed > values.capacity()) values.reserve(std::max(needed, 2 * values.capacity()));
     }
 };
 
@@ -53,12 +65,18 @@ public:
     const std::vector<std::string>& keys() const noexcept { return set_->columns->names(); }
 
     // Throws InterfaceError when out of range / unknown.
-    const Value& operator[](std::size_t column) const;
+    const Value& operator[](std::size_t column) const {
+        if (column >= size()) [[unlikely]]
+            throw_out_of_range(column);
+        return data()[column];
+    }
     const Value& operator[](std::string_view column) const;
 
     template <Decodable T>
     T get(std::size_t column) const {
-        return (*this)[column].as<T>(set_->columns->name(column));
+        if (column >= size()) [[unlikely]]
+            throw_out_of_range(column);
+        return get_unchecked<T>(column);
     }
     template <Decodable T>
     T get(std::string_view column) const {
@@ -78,7 +96,26 @@ public:
     friend bool operator==(const Row& a, const Row& b);
 
 private:
+    friend class Result;  // steps one Row along the set instead of making one per row
+
     const Value* data() const noexcept { return set_->values.data() + index_ * size(); }
+    [[noreturn]] void throw_out_of_range(std::size_t column) const;
+
+    // The index of column `name`, tried first at `guess` (a struct's fields
+    // usually come in the order of the SELECT; with a repeated name the first
+    // column of that name is the answer, so no guess then); throws as
+    // operator[] does.
+    std::size_t column_of(std::string_view name, std::size_t guess) const {
+        const auto& names = keys();
+        if (guess < names.size() && names[guess] == name && set_->columns->unique()) return guess;
+        return set_->columns->index_of(name);
+    }
+
+    // get<T>(column) for a column known to be in range.
+    template <Decodable T>
+    T get_unchecked(std::size_t column) const {
+        return data()[column].as<T>(set_->columns->names()[column]);
+    }
 
     std::shared_ptr<const RowSet> set_;
     std::size_t index_;

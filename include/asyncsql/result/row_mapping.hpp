@@ -27,10 +27,6 @@ struct is_tuple : std::false_type {};
 template <class... Ts>
 struct is_tuple<std::tuple<Ts...>> : std::true_type {};
 
-template <class Tuple, std::size_t... I>
-Tuple row_to_tuple(const Row& row, std::index_sequence<I...>) {
-    return Tuple{row.get<std::tuple_element_t<I, Tuple>>(I)...};
-}
 
 template <class T>
 constexpr bool is_described_struct =
@@ -43,18 +39,21 @@ T Row::as() const {
     if constexpr (detail::is_tuple<T>::value) {
         constexpr std::size_t n = std::tuple_size_v<T>;
         if (size() != n) detail::throw_shape_error("std::tuple", n, size());
-        return detail::row_to_tuple<T>(*this, std::make_index_sequence<n>{});
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return T{get_unchecked<std::tuple_element_t<I, T>>(I)...};
+        }(std::make_index_sequence<n>{});
     } else if constexpr (detail::is_described_struct<T>) {
         T out{};
         using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+        std::size_t position = 0;
         boost::mp11::mp_for_each<members>([&](auto member) {
             using field = std::remove_cvref_t<decltype(out.*member.pointer)>;
-            out.*member.pointer = get<field>(std::string_view(member.name));
+            out.*member.pointer = get_unchecked<field>(column_of(member.name, position++));
         });
         return out;
     } else if constexpr (Decodable<T>) {
         if (size() != 1) detail::throw_shape_error("a single value", 1, size());
-        return get<T>(std::size_t{0});
+        return get_unchecked<T>(0);
     } else {
         static_assert(std::is_aggregate_v<T>,
                       "Row::as<T>: T must be a std::tuple, a Boost.Describe'd struct, an "
@@ -63,7 +62,7 @@ T Row::as() const {
         if (size() != n) detail::throw_shape_error("the struct's fields", n, size());
         T out{};
         boost::pfr::for_each_field(out, [&](auto& field, std::size_t i) {
-            field = get<std::remove_cvref_t<decltype(field)>>(i);
+            field = get_unchecked<std::remove_cvref_t<decltype(field)>>(i);
         });
         return out;
     }

@@ -7,10 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "asyncsql/types/value.hpp"
 
 namespace asyncsql {
+
+// Each decode() below reads the value's own kind inline and calls out to the
+// detail:: function for conversions and errors.
 
 namespace detail {
 
@@ -64,6 +68,8 @@ template <>
 struct codec<bool> {
     static Value encode(bool v) { return Value(v); }
     static bool decode(const Value& v, std::string_view column) {
+        if (const auto* b = v.get_if<bool>()) [[likely]]
+            return *b;
         return detail::decode_bool(v, column);
     }
 };
@@ -80,6 +86,8 @@ struct codec<T> {
         return Value(static_cast<std::int64_t>(v));
     }
     static T decode(const Value& v, std::string_view column) {
+        if (const auto* i = v.get_if<std::int64_t>(); i && std::in_range<T>(*i)) [[likely]]
+            return static_cast<T>(*i);
         if constexpr (std::is_signed_v<T>)
             return static_cast<T>(detail::decode_signed(v, std::numeric_limits<T>::min(),
                                                         std::numeric_limits<T>::max(),
@@ -94,6 +102,8 @@ template <std::floating_point T>
 struct codec<T> {
     static Value encode(T v) { return Value(static_cast<double>(v)); }
     static T decode(const Value& v, std::string_view column) {
+        if (const auto* d = v.get_if<double>()) [[likely]]
+            return static_cast<T>(*d);
         return static_cast<T>(detail::decode_real(v, column));
     }
 };
@@ -102,6 +112,8 @@ template <>
 struct codec<std::string> {
     static Value encode(const std::string& v) { return Value(v); }
     static std::string decode(const Value& v, std::string_view column) {
+        if (const auto* s = v.get_if<std::string>()) [[likely]]
+            return *s;
         return detail::decode_text(v, column);
     }
 };
@@ -154,6 +166,8 @@ struct codec<std::vector<std::uint8_t>> {
     struct codec<type> {                                                            \
         static Value encode(const type& v) { return Value(v); }                     \
         static type decode(const Value& v, std::string_view column) {               \
+            if (const auto* x = v.get_if<type>()) [[likely]]                        \
+                return *x;                                                          \
             return detail::fn(v, column);                                           \
         }                                                                           \
     }

@@ -403,14 +403,20 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::run_text(const std::str
     const unsigned n = mysql_num_fields(result);
     MYSQL_FIELD* fields = mysql_fetch_fields(result);
     std::vector<std::string> names;
-    for (unsigned i = 0; i < n; ++i) names.emplace_back(fields[i].name ? fields[i].name : "");
+    std::vector<ColumnType> types;
+    names.reserve(n);
+    types.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+        names.emplace_back(fields[i].name ? fields[i].name : "");
+        types.push_back(column_type(fields[i]));  // once, not for every row
+    }
     outcome.rows = std::make_shared<RowSet>();
     outcome.rows->columns = std::make_shared<const Columns>(std::move(names));
+    outcome.rows->reserve_more(mysql_num_rows(result));
     // A stored result is in client memory: fetching does no IO.
     while (MYSQL_ROW row = mysql_fetch_row(result)) {
         const unsigned long* lengths = mysql_fetch_lengths(result);
-        for (unsigned i = 0; i < n; ++i)
-            outcome.rows->values.push_back(row[i] ? decode_text_field(fields[i], row[i], lengths[i]) : Value());
+        for (unsigned i = 0; i < n; ++i) outcome.rows->values.push_back(decode_text_field(types[i], row[i], lengths[i]));
     }
     co_return outcome;
 }
@@ -821,6 +827,8 @@ asio::awaitable<driver::ExecuteOutcome> MysqlConnection::execute(const driver::E
                 outcome.rows = std::make_shared<RowSet>();
                 outcome.rows->columns = statement.columns;
             }
+            // Stored: the row count is known (executemany appends each set's rows).
+            outcome.rows->reserve_more(mysql_stmt_num_rows(stmt));
             for (;;) {
                 const bool more = co_await reader.fetch_into(*outcome.rows, 4096);
                 if (!more) break;

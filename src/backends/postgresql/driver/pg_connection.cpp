@@ -21,6 +21,7 @@
 #include "asyncsql/error.hpp"
 #include "asyncsql/sql/compiled_sql.hpp"
 #include "asyncsql/sql/sql_syntax.hpp"
+#include "backends/postgresql/driver/pg_rows.hpp"
 #include "backends/postgresql/driver/pg_wire.hpp"
 #include "backends/postgresql/driver/sqlstate.hpp"
 #include "driver/statement_text.hpp"
@@ -540,6 +541,7 @@ std::shared_ptr<const Columns> PgConnection::columns_of(pg_result* result, const
     if (statement && statement->columns && static_cast<int>(statement->columns->size()) == fields)
         return statement->columns;
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(fields));
     for (int c = 0; c < fields; ++c) names.emplace_back(PQfname(result, c));
     return std::make_shared<const Columns>(std::move(names));
 }
@@ -553,26 +555,11 @@ asio::awaitable<void> PgConnection::raise(PgResult failed, std::string_view sql)
 
 std::shared_ptr<RowSet> PgConnection::take_rows(pg_result* result, const PreparedStatement* statement,
                                                 std::size_t first_row, std::shared_ptr<RowSet> into) {
-    const int fields = PQnfields(result);
     if (!into) {
         into = std::make_shared<RowSet>();
         into->columns = columns_of(result, statement);
     }
-    const int rows = PQntuples(result);
-    const bool binary = fields > 0 && PQfformat(result, 0) == 1;
-    into->values.reserve(into->values.size() + static_cast<std::size_t>(rows - static_cast<int>(first_row)) *
-                                                   static_cast<std::size_t>(fields));
-    for (int r = static_cast<int>(first_row); r < rows; ++r) {
-        for (int c = 0; c < fields; ++c) {
-            if (PQgetisnull(result, r, c)) {
-                into->values.emplace_back();
-                continue;
-            }
-            const std::string_view bytes(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c)));
-            const Oid type = PQftype(result, c);
-            into->values.push_back(binary ? decode_binary(type, bytes) : decode_text(type, bytes));
-        }
-    }
+    decode_rows(result, first_row, *into);
     return into;
 }
 
