@@ -113,14 +113,31 @@ Engine create_engine(const Url& url, EngineOptions options) {
     return Engine(std::move(state));
 }
 
+namespace {
+
+// A Connection with a checkout of its own (not shared for pipelining).
+boost::asio::awaitable<Connection> own_connection(std::shared_ptr<detail::EngineState> state, std::string label) {
+    pool::PooledConnection lease = co_await state->checkout(std::move(label), false);
+    co_return Connection(std::make_shared<detail::ConnectionState>(std::move(state), std::move(lease), false,
+                                                                   std::string()));
+}
+
+}  // namespace
+
 boost::asio::awaitable<Connection> Engine::connect(std::string label) {
     auto& state = engine_state(state_);
-    const bool shared = state.pipelines();
-    // Kept for the whole checkout a shared one may need later. (Not built
-    // inside the co_await expression: g++ 12 mishandles such temporaries.)
-    std::string checkout_label = shared ? label : std::move(label);
-    pool::PooledConnection lease = co_await state.checkout(std::move(checkout_label), shared);
-    co_return Connection(std::make_shared<detail::ConnectionState>(state_, std::move(lease), shared, std::move(label)));
+    if (!state.pipelines()) co_return co_await own_connection(state_, std::move(label));
+    // Kept for the checkout of its own it may need later. (Not built inside
+    // the co_await expression: g++ 12 mishandles such temporaries.)
+    std::string checkout_label = label;
+    pool::PooledConnection lease = co_await state.checkout(std::move(checkout_label), true);
+    co_return Connection(std::make_shared<detail::ConnectionState>(state_, std::move(lease), true, std::move(label)));
+}
+
+boost::asio::awaitable<Connection> Engine::connect_own() {
+    engine_state(state_);
+    std::string no_label;
+    co_return co_await own_connection(state_, std::move(no_label));
 }
 
 boost::asio::awaitable<void> Engine::dispose() {

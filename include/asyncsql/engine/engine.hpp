@@ -41,7 +41,7 @@ public:
     // or rolls back, and returns the connection.
     template <class F>
     boost::asio::awaitable<detail::awaited_t<F, Connection&>> transaction(F fn) {
-        Connection connection = co_await connect();
+        Connection connection = co_await connect_own();
         co_return co_await connection.transaction(std::move(fn));
     }
 
@@ -84,6 +84,9 @@ public:
     explicit operator bool() const noexcept { return state_ != nullptr; }
 
 private:
+    // A connection of its own even when the engine pipelines (a transaction
+    // would move to one at its first statement anyway).
+    boost::asio::awaitable<Connection> connect_own();
     void count_retry() const noexcept;
 
     std::shared_ptr<detail::EngineState> state_;
