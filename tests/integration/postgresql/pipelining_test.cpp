@@ -133,7 +133,7 @@ TEST_F(Pipelining, AStatementCancelledBeforeItIsSentIsWithdrawn) {
         co_await run_concurrently(7, [&](int i) -> asio::awaitable<void> {
             auto c = co_await engine.connect();
             if (i == 0) {
-                co_await c.execute("SELECT pg_sleep(0.3)");
+                co_await c.execute("SELECT pg_sleep(1)");
                 co_return;
             }
             co_await sleep_for(50ms);  // queued while the first one runs alone
@@ -219,17 +219,21 @@ TEST_F(Pipelining, RandomCancellationsNeverMixUpAnswers) {
             auto c = co_await engine.connect();
             Params p{{"n", i}};
             auto query = c.scalar<int>("SELECT :n::int FROM pg_sleep(0.001)", std::move(p));
+            // Every tenth one is left alone, so that answers are certain
+            // whatever the machine's speed; the others get 50 us to 20 ms.
+            const auto limit = i % 10 == 0 ? std::chrono::microseconds(std::chrono::minutes(1))
+                                           : std::chrono::microseconds(50 + (i * 7919) % 20'000);
             try {
-                const int got = co_await with_timeout(std::chrono::microseconds(50 + (i * 7919) % 3000),
-                                                      std::move(query));
+                const int got = co_await with_timeout(limit, std::move(query));
                 EXPECT_EQ(got, i);
                 ++answered;
             } catch (const TimeoutError&) {
+                EXPECT_NE(i % 10, 0);
                 ++cancelled;
             }
         });
         EXPECT_EQ(answered + cancelled, 400);
-        EXPECT_GT(answered, 0);
+        EXPECT_GE(answered, 40);
         auto c = co_await engine.connect();
         EXPECT_EQ(co_await c.scalar<int>("SELECT 41 + 1"), 42);
         EXPECT_EQ(engine.pool_status().checked_out, 1u);
