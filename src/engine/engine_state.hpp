@@ -30,12 +30,12 @@ struct EngineState : std::enable_shared_from_this<EngineState> {
     std::shared_ptr<pool::ConnectionPool> pool;  // made on first connect, on its executor
 
     pool::ConnectionPool& pool_on(const boost::asio::any_io_executor& executor);
-    // A checkout (whole, or shared for one pipelined statement) with the
-    // pool's failures as library errors.
+    // A checkout (whole, or a share other Connections pipeline on too) with
+    // the pool's failures as library errors.
     boost::asio::awaitable<pool::PooledConnection> checkout(std::string label, bool shared);
-    // Connections check out per statement until they need one whole: the
-    // backend pipelines, the option allows it, and statements run outside
-    // transactions unless asked otherwise (AUTOCOMMIT).
+    // Connections start on a shared checkout and take one of their own when
+    // they need it: the backend pipelines, the option allows it, and
+    // statements run outside transactions unless asked otherwise (AUTOCOMMIT).
     bool pipelines() const;
     void echo(const std::string& line) const;
 };

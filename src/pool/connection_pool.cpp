@@ -270,7 +270,7 @@ asio::awaitable<PooledConnection> ConnectionPool::acquire_shared(std::string lab
             co_return PooledConnection(shared_from_this(), entry);
         }
     }
-    PooledConnection lease = co_await checkout(std::move(label), true);
+    PooledConnection lease = co_await acquire(std::move(label), true);
     if (lease.entry_->sharers == 0) {
         lease.entry_->sharers = 1;
         shared_.push_back(lease.entry_);
@@ -295,11 +295,7 @@ void ConnectionPool::share_with_waiters(Entry& entry) noexcept {
     }
 }
 
-asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label) {
-    co_return co_await checkout(std::move(label), false);
-}
-
-asio::awaitable<PooledConnection> ConnectionPool::checkout(std::string label, bool wants_share) {
+asio::awaitable<PooledConnection> ConnectionPool::acquire(std::string label, bool wants_share) {
     auto self = shared_from_this();  // the pool outlives every suspended acquire
     const auto asked_at = Clock::now();
     const auto deadline = asked_at + config_.timeout;

@@ -97,7 +97,9 @@ public:
     ~ConnectionPool();
 
     // Waits at most config.timeout (TimeoutError naming the holders).
-    asio::awaitable<PooledConnection> acquire(std::string label);
+    // `wants_share` is for acquire_shared(): while waiting, it may be given
+    // a share of a connection that became shared.
+    asio::awaitable<PooledConnection> acquire(std::string label, bool wants_share = false);
     // A connection for one pipelined statement (driver::Connection::
     // execute_pipelined), which other such checkouts may hold at the same
     // time: an idle one, a new one while fewer than pool_size are open, else
@@ -124,7 +126,6 @@ private:
     asio::awaitable<Entry*> open_new();
     PooledConnection hand_out(Entry& entry, std::string label, Clock::time_point asked_at);
     Entry* least_shared() const noexcept;
-    asio::awaitable<PooledConnection> checkout(std::string label, bool wants_share);
     void share_with_waiters(Entry& entry) noexcept;
     void count_checkout(const Entry& entry, Clock::time_point asked_at) noexcept;
     void release(Entry& entry) noexcept;

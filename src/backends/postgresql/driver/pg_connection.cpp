@@ -426,12 +426,12 @@ asio::awaitable<void> PgConnection::drain() {
 }
 
 const PreparedStatement* PgConnection::cached(std::string_view sql) noexcept {
-    auto it = statement_index_.find(std::string(sql));
+    auto it = statement_index_.find(sql);
     return it == statement_index_.end() ? nullptr : &*it->second;
 }
 
 void PgConnection::evict(std::string_view sql) noexcept {
-    auto it = statement_index_.find(std::string(sql));
+    auto it = statement_index_.find(sql);
     if (it == statement_index_.end()) return;
     // The server side goes with DEALLOCATE when the connection next talks.
     pending_deallocate_.push_back(it->second->name);
@@ -445,7 +445,7 @@ void PgConnection::evict(std::string_view sql) noexcept {
 asio::awaitable<const PreparedStatement*> PgConnection::prepared(std::string_view sql,
                                                                  const std::vector<Value>& first) {
     if (options_.statement_cache_size == 0) co_return nullptr;
-    if (auto it = statement_index_.find(std::string(sql)); it != statement_index_.end()) {
+    if (auto it = statement_index_.find(sql); it != statement_index_.end()) {
         statements_.splice(statements_.begin(), statements_, it->second);
         co_return &*it->second;
     }
@@ -563,6 +563,18 @@ std::shared_ptr<RowSet> PgConnection::take_rows(pg_result* result, const Prepare
     return into;
 }
 
+void PgConnection::absorb_rows(pg_result* result, const PreparedStatement* statement,
+                               driver::ExecuteOutcome& outcome, std::exception_ptr& decode_failure) {
+    if (!decode_failure) {
+        try {
+            outcome.rows = take_rows(result, statement, 0, std::move(outcome.rows));
+        } catch (const Error&) {
+            decode_failure = std::current_exception();
+        }
+    }
+    count_rows_changed(outcome, result);
+}
+
 // The Sync's own result closes a pipeline; then libpq leaves pipeline mode.
 asio::awaitable<void> PgConnection::end_pipeline(std::string_view sql) {
     PgResult sync = co_await next_result();
@@ -638,17 +650,8 @@ asio::awaitable<std::vector<driver::ExecuteOutcome>> PgConnection::run_pipeline(
             if (!result) break;
             switch (PQresultStatus(result.get())) {
             case PGRES_TUPLES_OK:
-                if (statement && !decode_failure) {
-                    // A value that cannot be decoded fails the call, but only
-                    // after the pipeline is read to its end (never out of step).
-                    try {
-                        outcomes[command.item].rows = take_rows(result.get(), items[command.item].statement, 0,
-                                                                std::move(outcomes[command.item].rows));
-                    } catch (const Error&) {
-                        decode_failure = std::current_exception();
-                    }
-                    count_rows_changed(outcomes[command.item], result.get());
-                }
+                if (statement)
+                    absorb_rows(result.get(), items[command.item].statement, outcomes[command.item], decode_failure);
                 break;
             case PGRES_COMMAND_OK:
                 if (statement) count_rows_changed(outcomes[command.item], result.get());

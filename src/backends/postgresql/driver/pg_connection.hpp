@@ -107,6 +107,11 @@ public:
     asio::awaitable<void> raise(PgResult failed, std::string_view sql);
     std::shared_ptr<RowSet> take_rows(pg_result* result, const PreparedStatement* statement,
                                       std::size_t first_row, std::shared_ptr<RowSet> into);
+    // take_rows() into `outcome`, and the rows the result changed. A value
+    // that cannot be decoded goes into `decode_failure` (later rows are
+    // skipped) so that the caller still reads its results to their end.
+    void absorb_rows(pg_result* result, const PreparedStatement* statement, driver::ExecuteOutcome& outcome,
+                     std::exception_ptr& decode_failure);
 
 private:
     PgConnection(asio::any_io_executor executor, PgOptions options);
@@ -168,7 +173,13 @@ private:
 
     // Prepared statements by SQL text, most recently used first.
     std::list<PreparedStatement> statements_;
-    std::unordered_map<std::string, std::list<PreparedStatement>::iterator> statement_index_;
+    // (Looked up by string_view: no copy of the SQL text per statement.)
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    };
+    std::unordered_map<std::string, std::list<PreparedStatement>::iterator, TextHash, std::equal_to<>>
+        statement_index_;
     std::uint64_t next_statement_ = 1;
     std::vector<std::string> pending_deallocate_;  // evicted, sent with the next pipeline
 

@@ -253,15 +253,7 @@ asio::awaitable<void> PgConnection::read_results(PipelinedRequest& request) {
         if (!result) co_return;
         switch (PQresultStatus(result.get())) {
         case PGRES_TUPLES_OK:
-            if (!request.decode_failure) {
-                try {
-                    request.outcome.rows =
-                        take_rows(result.get(), request.statement, 0, std::move(request.outcome.rows));
-                } catch (const Error&) {
-                    request.decode_failure = std::current_exception();
-                }
-            }
-            count_rows_changed(request.outcome, result.get());
+            absorb_rows(result.get(), request.statement, request.outcome, request.decode_failure);
             break;
         case PGRES_COMMAND_OK: count_rows_changed(request.outcome, result.get()); break;
         case PGRES_FATAL_ERROR:
